@@ -380,7 +380,11 @@ pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
 /// Snum = 1*3DIGIT   ; representing a decimal integer value in the range 0 through 255
 /// ```
 fn snum(input: &[u8]) -> Option<(u8, &[u8])> {
-    let n = input.iter().take(3).take_while(|b| b.is_ascii_digit()).count();
+    let n = input
+        .iter()
+        .take(3)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     if n == 0 {
         return None;
     }
@@ -418,7 +422,10 @@ fn ipv6_literal(input: &[u8]) -> Option<Ipv6Addr> {
     if !input[..5].eq_ignore_ascii_case(b"IPv6:") {
         return None;
     }
-    if !tail.iter().all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.') {
+    if !tail
+        .iter()
+        .all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
+    {
         return None;
     }
     std::str::from_utf8(tail).ok()?.parse().ok()
@@ -626,7 +633,10 @@ pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
         && input[1..11].eq_ignore_ascii_case(b"postmaster")
     {
         let spelling = utf8(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
-        return Ok((&input[12..], ForwardPath::Postmaster(Cow::Borrowed(spelling))));
+        return Ok((
+            &input[12..],
+            ForwardPath::Postmaster(Cow::Borrowed(spelling)),
+        ));
     }
     let (rest, p) = path(input)?;
     Ok((rest, ForwardPath::Path(p)))

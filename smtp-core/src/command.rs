@@ -122,7 +122,9 @@ impl Deviations {
 
     /// The deviations seen, in declaration order.
     pub fn iter(self) -> impl Iterator<Item = Deviation> {
-        Deviation::ALL.into_iter().filter(move |d| self.contains(*d))
+        Deviation::ALL
+            .into_iter()
+            .filter(move |d| self.contains(*d))
     }
 }
 
@@ -190,7 +192,10 @@ pub struct Rcpt<'a> {
 /// An SMTP command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(tag = "verb", content = "args", rename_all = "UPPERCASE"))]
+#[cfg_attr(
+    feature = "serde",
+    serde(tag = "verb", content = "args", rename_all = "UPPERCASE")
+)]
 pub enum Command<'a> {
     /// `HELO SP Domain` (RFC 5321; an address literal is accepted as real clients send one).
     Helo(Host<'a>),
@@ -353,6 +358,6 @@ impl Command<'_> {
 }
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod tests;

@@ -130,8 +130,12 @@ impl From<ErrorKind> for ErrorReply {
                 permanent(5, 2),
                 "Syntax error, command unrecognized".into(),
             ),
-            ErrorKind::Syntax { expected } => (501, permanent(5, 4), format!("Syntax: {expected}").into()),
-            ErrorKind::BadSenderAddress => (501, permanent(1, 7), "Bad sender address syntax".into()),
+            ErrorKind::Syntax { expected } => {
+                (501, permanent(5, 4), format!("Syntax: {expected}").into())
+            }
+            ErrorKind::BadSenderAddress => {
+                (501, permanent(1, 7), "Bad sender address syntax".into())
+            }
             ErrorKind::BadRecipientAddress => {
                 (501, permanent(1, 3), "Bad recipient address syntax".into())
             }

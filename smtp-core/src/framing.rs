@@ -104,7 +104,10 @@ impl LineFramer {
     /// for it. When no line completes, all of `input` is consumed (kept, or discarded in an
     /// over-long line) and `None` returned: call again with the next read. Otherwise call again
     /// with `&input[consumed..]` until it returns `None`.
-    pub fn next_line<'a>(&'a mut self, input: &'a [u8]) -> (usize, Option<Result<Line<'a>, ParseError>>) {
+    pub fn next_line<'a>(
+        &'a mut self,
+        input: &'a [u8],
+    ) -> (usize, Option<Result<Line<'a>, ParseError>>) {
         if self.buf_returned {
             self.buf.clear();
             self.buf_returned = false;
@@ -113,7 +116,8 @@ impl LineFramer {
             return match memchr(b'\n', input) {
                 Some(lf) => {
                     self.discarding = None;
-                    let error = ParseError::new(ErrorKind::LineTooLong { limit: self.limit }, self.limit);
+                    let error =
+                        ParseError::new(ErrorKind::LineTooLong { limit: self.limit }, self.limit);
                     let _ = seen;
                     (lf + 1, Some(Err(error)))
                 }

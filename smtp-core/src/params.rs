@@ -150,7 +150,7 @@ fn esmtp_param(input: &[u8]) -> ParseResult<'_, RawParam<'_>> {
                 RawParam {
                     at: input,
                     keyword,
-                    value: Some((v, value)),
+                    value: Some((&v[..v.len() - rest.len()], value)),
                 },
             ))
         }
@@ -202,7 +202,10 @@ fn flag<'a>(slot: &mut bool, p: &RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>
 
 fn other<'a>(list: &mut Vec<Param<'a>>, p: RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
     let kw = p.keyword.as_str();
-    if list.iter().any(|o| o.keyword.as_str().eq_ignore_ascii_case(kw)) {
+    if list
+        .iter()
+        .any(|o| o.keyword.as_str().eq_ignore_ascii_case(kw))
+    {
         return Err(SynErr::at(p.at, ErrorKind::DuplicateParameter));
     }
     list.push(Param {
@@ -248,7 +251,9 @@ pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
             Known::Ret => set(&mut out.ret, typed(&p, Ret::parse)?, p.at),
             Known::Envid => set(
                 &mut out.envid,
-                typed(&p, |v| whole_xtext(v).filter(|x| x.as_str().len() <= MAX_ENVID))?,
+                typed(&p, |v| {
+                    whole_xtext(v).filter(|x| x.as_str().len() <= MAX_ENVID)
+                })?,
                 p.at,
             ),
             Known::Auth => {
@@ -268,7 +273,7 @@ pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
                     Hold::For(typed(&p, |v| u32::try_from(values::digits(v, 9)?).ok())?)
                 } else {
                     Hold::Until(typed(&p, |v| match values::date_time(v) {
-                        Ok((rest, d)) if rest.is_empty() => Some(d),
+                        Ok((b"", d)) => Some(d),
                         _ => None,
                     })?)
                 };
@@ -378,7 +383,11 @@ impl MailParams<'_> {
                 ByMode::Return => "R",
             };
             let trace = if by.trace { "T" } else { "" };
-            write_param(out, "BY", Some(format!("{};{mode}{trace}", by.time).as_bytes()));
+            write_param(
+                out,
+                "BY",
+                Some(format!("{};{mode}{trace}", by.time).as_bytes()),
+            );
         }
         for p in &self.other {
             out.push(b' ');
@@ -411,10 +420,11 @@ impl RcptParams<'_> {
                 failure,
                 delay,
             }) => {
-                let list: Vec<&str> = [(success, "SUCCESS"), (failure, "FAILURE"), (delay, "DELAY")]
-                    .into_iter()
-                    .filter_map(|(on, name)| on.then_some(name))
-                    .collect();
+                let list: Vec<&str> =
+                    [(success, "SUCCESS"), (failure, "FAILURE"), (delay, "DELAY")]
+                        .into_iter()
+                        .filter_map(|(on, name)| on.then_some(name))
+                        .collect();
                 write_param(out, "NOTIFY", Some(list.join(",").as_bytes()));
             }
             None => {}

@@ -95,7 +95,8 @@ pub(crate) static QTEXT: [bool; 256] =
     table!(|b| matches!(b, 32..=33 | 35..=91 | 93..=126) || b >= 0x80);
 /// Letters, digits, `-` and `UTF8-non-ascii` (the bytes of a sub-domain; U-labels allowed here
 /// and checked against the SMTPUTF8 rule later).
-pub(crate) static LDH: [bool; 256] = table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80);
+pub(crate) static LDH: [bool; 256] =
+    table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80);
 /// `dcontent = %d33-90 / %d94-126`.
 pub(crate) static DCONTENT: [bool; 256] = table!(|b| matches!(b, 33..=90 | 94..=126));
 /// `esmtp-value = 1*(%d33-60 / %d62-126)` plus `UTF8-non-ascii` (RFC 6531 §3.3).
@@ -108,7 +109,10 @@ pub(crate) static TEXT: [bool; 256] = table!(|b| matches!(b, 32..=126) || b >= 0
 /// The longest prefix whose bytes are all in `class`.
 #[inline]
 pub(crate) fn span(input: &[u8], class: &[bool; 256]) -> usize {
-    input.iter().position(|&b| !class[b as usize]).unwrap_or(input.len())
+    input
+        .iter()
+        .position(|&b| !class[b as usize])
+        .unwrap_or(input.len())
 }
 
 /// Checks that `bytes` are UTF-8, returning them as `str`.
@@ -126,7 +130,7 @@ pub(crate) fn whole<'a, T>(
     rule: impl FnOnce(&'a [u8]) -> ParseResult<'a, T>,
 ) -> Result<T, crate::error::InvalidValue> {
     match rule(s.as_bytes()) {
-        Ok((rest, value)) if rest.is_empty() => Ok(value),
+        Ok((b"", value)) => Ok(value),
         _ => Err(crate::error::InvalidValue { type_name }),
     }
 }

@@ -133,7 +133,8 @@ mod tests {
         #[test]
         fn encode_decode_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
             let x = XText::encode(&bytes);
-            prop_assert_eq!(x.decode().as_ref(), &bytes[..]);
+            let decoded = x.decode();
+            prop_assert_eq!(decoded.as_ref(), &bytes[..]);
             prop_assert_eq!(XText::try_from(x.as_str()).unwrap(), x.clone());
         }
     }

@@ -54,7 +54,10 @@ impl CommandDecoder {
 
     /// Takes bytes from `input` up to the end of the next command; see
     /// [`LineFramer::next_line`] for the calling convention.
-    pub fn decode<'a>(&'a mut self, input: &'a [u8]) -> (usize, Option<Result<Parsed<'a>, ParseError>>) {
+    pub fn decode<'a>(
+        &'a mut self,
+        input: &'a [u8],
+    ) -> (usize, Option<Result<Parsed<'a>, ParseError>>) {
         let config = self.config;
         let (used, line) = self.framer.next_line(input);
         let item = line.map(|line| line.and_then(|line| parse_line(line.raw(), &config)));

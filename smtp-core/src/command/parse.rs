@@ -128,7 +128,10 @@ pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Par
 }
 
 /// Parses one complete line; `line` ends in LF (and no LF comes before).
-pub(crate) fn parse_line<'a>(line: &'a [u8], config: &CommandConfig) -> Result<Parsed<'a>, ParseError> {
+pub(crate) fn parse_line<'a>(
+    line: &'a [u8],
+    config: &CommandConfig,
+) -> Result<Parsed<'a>, ParseError> {
     let mut deviations = Deviations::default();
     let mut content = &line[..line.len() - 1];
     match content.split_last() {
@@ -137,7 +140,10 @@ pub(crate) fn parse_line<'a>(line: &'a [u8], config: &CommandConfig) -> Result<P
         _ => return Err(ParseError::new(ErrorKind::BareLineFeed, content.len())),
     }
     if config.lenient && content.last() == Some(&b' ') {
-        let keep = content.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+        let keep = content
+            .iter()
+            .rposition(|&b| b != b' ')
+            .map_or(0, |i| i + 1);
         content = &content[..keep];
         deviations.insert(Deviation::TrailingSpace);
     }
@@ -169,7 +175,10 @@ fn end(input: &[u8]) -> ParseResult<'_, ()> {
 }
 
 /// `SP` then `rule`, which must take the rest of the line.
-fn sp_then<'a, T>(input: &'a [u8], rule: impl FnOnce(&'a [u8]) -> ParseResult<'a, T>) -> ParseResult<'a, T> {
+fn sp_then<'a, T>(
+    input: &'a [u8],
+    rule: impl FnOnce(&'a [u8]) -> ParseResult<'a, T>,
+) -> ParseResult<'a, T> {
     let Some(rest) = input.strip_prefix(b" ") else {
         return Err(SynErr::syntax(input));
     };
@@ -181,7 +190,11 @@ fn sp_then<'a, T>(input: &'a [u8], rule: impl FnOnce(&'a [u8]) -> ParseResult<'a
 /// ```text
 /// command = verb [ SP arguments ] CRLF
 /// ```
-fn command<'a>(content: &'a [u8], config: &CommandConfig, dev: &mut Deviations) -> Result<Command<'a>, ParseError> {
+fn command<'a>(
+    content: &'a [u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<Command<'a>, ParseError> {
     let n = content.iter().take_while(|b| is_verb_char(**b)).count();
     if n == 0 || n > MAX_VERB {
         return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
@@ -190,7 +203,9 @@ fn command<'a>(content: &'a [u8], config: &CommandConfig, dev: &mut Deviations) 
     let Some(v) = known_verb(verb) else {
         return unknown(content, verb, args);
     };
-    let syntax = ErrorKind::Syntax { expected: v.usage() };
+    let syntax = ErrorKind::Syntax {
+        expected: v.usage(),
+    };
     let at = |e| located(content, e, syntax);
     let cmd = match v {
         Verb::Data | Verb::Rset | Verb::Quit | Verb::StartTls => {
@@ -218,31 +233,51 @@ fn command<'a>(content: &'a [u8], config: &CommandConfig, dev: &mut Deviations) 
         }
         Verb::Noop | Verb::Help => {
             let t = optional_text(args).map_err(at)?;
-            if v == Verb::Noop { Command::Noop(t) } else { Command::Help(t) }
+            if v == Verb::Noop {
+                Command::Noop(t)
+            } else {
+                Command::Help(t)
+            }
         }
         Verb::Vrfy => Command::Vrfy(sp_then(args, text).map_err(at)?.1),
         Verb::Expn => Command::Expn(sp_then(args, text).map_err(at)?.1),
         Verb::Auth => Command::Auth(sp_then(args, auth_args).map_err(at)?.1),
         Verb::Etrn => Command::Etrn(sp_then(args, etrn_node).map_err(at)?.1),
-        Verb::Xclient => Command::Xclient(sp_then(args, |i| attributes(i, XCLIENT_NAMES)).map_err(at)?.1),
-        Verb::Xforward => {
-            Command::Xforward(sp_then(args, |i| attributes(i, XFORWARD_NAMES)).map_err(at)?.1)
-        }
+        Verb::Xclient => Command::Xclient(
+            sp_then(args, |i| attributes(i, XCLIENT_NAMES))
+                .map_err(at)?
+                .1,
+        ),
+        Verb::Xforward => Command::Xforward(
+            sp_then(args, |i| attributes(i, XFORWARD_NAMES))
+                .map_err(at)?
+                .1,
+        ),
     };
     Ok(cmd)
 }
 
 /// An unknown verb: `verb [SP text]`, passed through; anything else is not a command.
-fn unknown<'a>(content: &'a [u8], verb: &'a [u8], args: &'a [u8]) -> Result<Command<'a>, ParseError> {
+fn unknown<'a>(
+    content: &'a [u8],
+    verb: &'a [u8],
+    args: &'a [u8],
+) -> Result<Command<'a>, ParseError> {
     let unrecognized = ErrorKind::UnrecognizedCommand;
     let args = if args.is_empty() {
         None
     } else {
-        Some(sp_then(args, text).map_err(|e| located(content, e, unrecognized))?.1)
+        Some(
+            sp_then(args, text)
+                .map_err(|e| located(content, e, unrecognized))?
+                .1,
+        )
     };
     // The verb is ASCII (verb characters only).
     let verb = std::str::from_utf8(verb).map_err(|_| ParseError::new(unrecognized, 0))?;
-    Ok(Command::Unknown(Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?))
+    Ok(Command::Unknown(
+        Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?,
+    ))
 }
 
 /// `[ SP text ]`.
@@ -326,7 +361,12 @@ fn bare_path<'a>(input: &'a [u8], dev: &mut Deviations) -> ParseResult<'a, Path<
 }
 
 /// Checks the SMTPUTF8 rule of RFC 6531 §3.5 over a MAIL or RCPT line.
-fn check_ascii(content: &[u8], allowed: bool, config: &CommandConfig, dev: &mut Deviations) -> Result<(), ParseError> {
+fn check_ascii(
+    content: &[u8],
+    allowed: bool,
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<(), ParseError> {
     if allowed || content.is_ascii() {
         return Ok(());
     }
@@ -341,11 +381,17 @@ fn check_ascii(content: &[u8], allowed: bool, config: &CommandConfig, dev: &mut 
 /// ```text
 /// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF
 /// ```
-fn mail<'a>(content: &'a [u8], args: &'a [u8], config: &CommandConfig, dev: &mut Deviations) -> Result<Mail<'a>, ParseError> {
+fn mail<'a>(
+    content: &'a [u8],
+    args: &'a [u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<Mail<'a>, ParseError> {
     let syntax = ErrorKind::Syntax {
         expected: Verb::Mail.usage(),
     };
-    let (rest, ()) = keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
+    let (rest, ()) =
+        keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
     let bad = ErrorKind::BadSenderAddress;
     let (rest, from) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
@@ -362,11 +408,17 @@ fn mail<'a>(content: &'a [u8], args: &'a [u8], config: &CommandConfig, dev: &mut
 /// rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
 ///        [SP Rcpt-parameters] CRLF
 /// ```
-fn rcpt<'a>(content: &'a [u8], args: &'a [u8], config: &CommandConfig, dev: &mut Deviations) -> Result<Rcpt<'a>, ParseError> {
+fn rcpt<'a>(
+    content: &'a [u8],
+    args: &'a [u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<Rcpt<'a>, ParseError> {
     let syntax = ErrorKind::Syntax {
         expected: Verb::Rcpt.usage(),
     };
-    let (rest, ()) = keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
+    let (rest, ()) =
+        keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
     let bad = ErrorKind::BadRecipientAddress;
     let (rest, to) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;

@@ -100,7 +100,11 @@ pub(crate) fn base64(input: &[u8]) -> ParseResult<'_, Secret<'_>> {
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
         .count();
-    let pad = input[body..].iter().take(2).take_while(|b| **b == b'=').count();
+    let pad = input[body..]
+        .iter()
+        .take(2)
+        .take_while(|b| **b == b'=')
+        .count();
     let n = body + pad;
     if body == 0 || n % 4 != 0 {
         return Err(SynErr::syntax(input));
@@ -209,7 +213,10 @@ pub(crate) fn etrn_node(input: &[u8]) -> ParseResult<'_, EtrnNode<'_>> {
             Ok((rest, EtrnNode::Subdomains(d)))
         }
         Some(b'#') => {
-            let n = input[1..].iter().take_while(|b| b.is_ascii() && ATEXT[**b as usize]).count();
+            let n = input[1..]
+                .iter()
+                .take_while(|b| b.is_ascii() && ATEXT[**b as usize])
+                .count();
             if n == 0 {
                 return Err(SynErr::syntax(&input[1..]));
             }
@@ -232,8 +239,9 @@ pub(crate) fn etrn_node(input: &[u8]) -> ParseResult<'_, EtrnNode<'_>> {
 pub struct Attributes<'a>(Cow<'a, str>);
 
 /// Attribute names of XCLIENT (Postfix `XCLIENT_README`).
-pub(crate) const XCLIENT_NAMES: &[&str] =
-    &["NAME", "ADDR", "PORT", "PROTO", "HELO", "LOGIN", "DESTADDR", "DESTPORT"];
+pub(crate) const XCLIENT_NAMES: &[&str] = &[
+    "NAME", "ADDR", "PORT", "PROTO", "HELO", "LOGIN", "DESTADDR", "DESTPORT",
+];
 /// Attribute names of XFORWARD (Postfix `XFORWARD_README`).
 pub(crate) const XFORWARD_NAMES: &[&str] =
     &["NAME", "ADDR", "PORT", "PROTO", "HELO", "IDENT", "SOURCE"];
@@ -241,8 +249,15 @@ pub(crate) const XFORWARD_NAMES: &[&str] =
 impl<'a> Attributes<'a> {
     /// Builds a list from pairs; each name must be one of `allowed` (any case) and each value
     /// non-empty xtext.
-    pub fn from_pairs(pairs: &[(&str, &XText<'_>)], xforward: bool) -> Result<Attributes<'static>, crate::InvalidValue> {
-        let allowed = if xforward { XFORWARD_NAMES } else { XCLIENT_NAMES };
+    pub fn from_pairs(
+        pairs: &[(&str, &XText<'_>)],
+        xforward: bool,
+    ) -> Result<Attributes<'static>, crate::InvalidValue> {
+        let allowed = if xforward {
+            XFORWARD_NAMES
+        } else {
+            XCLIENT_NAMES
+        };
         let mut s = String::new();
         for (i, (name, value)) in pairs.iter().enumerate() {
             if !allowed.iter().any(|a| a.eq_ignore_ascii_case(name)) || value.is_empty() {
@@ -296,9 +311,16 @@ impl<'a> Attributes<'a> {
 pub(crate) fn attributes<'a>(input: &'a [u8], allowed: &[&str]) -> ParseResult<'a, Attributes<'a>> {
     let mut rest = input;
     loop {
-        let n = rest.iter().take_while(|b| b.is_ascii_alphabetic() || **b == b'_').count();
+        let n = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic() || **b == b'_')
+            .count();
         let name = &rest[..n];
-        if n == 0 || !allowed.iter().any(|a| a.as_bytes().eq_ignore_ascii_case(name)) {
+        if n == 0
+            || !allowed
+                .iter()
+                .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+        {
             return Err(SynErr::syntax(rest));
         }
         let Some(value) = rest[n..].strip_prefix(b"=") else {

@@ -193,13 +193,13 @@ pub struct Orcpt<'a> {
 impl<'a> Orcpt<'a> {
     /// An ORCPT value, checked against the grammar of its address type.
     pub fn new(addr_type: AddrType<'a>, address: &'a str) -> Result<Self, crate::InvalidValue> {
-        let bad = crate::InvalidValue {
-            type_name: "Orcpt",
-        };
-        if let AddrType::Other(t) = &addr_type {
-            if !is_atom(t.as_bytes()) || t.eq_ignore_ascii_case("rfc822") || t.eq_ignore_ascii_case("utf-8") {
-                return Err(bad);
-            }
+        let bad = crate::InvalidValue { type_name: "Orcpt" };
+        if let AddrType::Other(t) = &addr_type
+            && (!is_atom(t.as_bytes())
+                || t.eq_ignore_ascii_case("rfc822")
+                || t.eq_ignore_ascii_case("utf-8"))
+        {
+            return Err(bad);
         }
         if !orcpt_address_ok(&addr_type, address.as_bytes()) {
             return Err(bad);
@@ -256,7 +256,9 @@ impl<'a> Orcpt<'a> {
 }
 
 fn is_atom(b: &[u8]) -> bool {
-    !b.is_empty() && b.iter().all(|&c| crate::syntax::ATEXT[c as usize] && c.is_ascii())
+    !b.is_empty()
+        && b.iter()
+            .all(|&c| crate::syntax::ATEXT[c as usize] && c.is_ascii())
 }
 
 /// `QCHAR = %x21-2a / %x2c-3c / %x3e-5b / %x5d-7e` (RFC 6533 §3).
@@ -283,7 +285,10 @@ fn orcpt_address_ok(addr_type: &AddrType<'_>, v: &[u8]) -> bool {
                     let Some(rest) = v.get(i + 1..).and_then(|r| r.strip_prefix(b"x{")) else {
                         return false;
                     };
-                    let n = rest.iter().take_while(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F')).count();
+                    let n = rest
+                        .iter()
+                        .take_while(|b| matches!(b, b'0'..=b'9' | b'A'..=b'F'))
+                        .count();
                     if !(2..=6).contains(&n) || rest.get(n) != Some(&b'}') {
                         return false;
                     }
@@ -379,9 +384,9 @@ pub(crate) fn digits(value: &[u8], max_len: usize) -> Option<u64> {
     if value.is_empty() || value.len() > max_len || !value.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    value
-        .iter()
-        .try_fold(0u64, |v, &d| v.checked_mul(10)?.checked_add(u64::from(d - b'0')))
+    value.iter().try_fold(0u64, |v, &d| {
+        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
+    })
 }
 
 /// `[ "+" / "-" ] 1DIGIT` (RFC 6710 `priority-value`).
@@ -462,7 +467,9 @@ pub(crate) fn date_time(input: &[u8]) -> ParseResult<'_, DateTime<'_>> {
     }
     match b.get(i) {
         Some(b'Z' | b'z') => i += 1,
-        Some(b'+' | b'-') if num(b, i + 1, 2, 23) && b.get(i + 3) == Some(&b':') && num(b, i + 4, 2, 59) => {
+        Some(b'+' | b'-')
+            if num(b, i + 1, 2, 23) && b.get(i + 3) == Some(&b':') && num(b, i + 4, 2, 59) =>
+        {
             i += 6
         }
         _ => return Err(SynErr::syntax(&input[i..])),
