@@ -15,7 +15,7 @@
 //! else {
 //!     panic!("not parsed")
 //! };
-//! assert_eq!(consumed, 50);
+//! assert_eq!(consumed, 49);
 //! let Command::Mail(mail) = &value.command else { panic!("not MAIL") };
 //! assert_eq!(mail.params.size, Some(1000));
 //! let mut out = Vec::new();
