@@ -24,7 +24,9 @@ fn ours(line: &[u8]) -> String {
             Command::Unknown(_) => "UNKNOWN".to_string(),
             other => other.verb().into_owned(),
         },
-        Decoded::Invalid { error, .. } if error.kind == smtp_core::ErrorKind::UnrecognizedCommand => {
+        Decoded::Invalid { error, .. }
+            if error.kind == smtp_core::ErrorKind::UnrecognizedCommand =>
+        {
             "UNKNOWN".to_string()
         }
         Decoded::Invalid { .. } => "ERR".to_string(),
@@ -54,7 +56,10 @@ fn differential_against_smtp_proto() {
     let report = std::env::var_os("DIFF_REPORT").is_some();
     let mut rows = 0;
     let mut failures = Vec::new();
-    for row in corpus.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for row in corpus
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let (tag, text) = row.split_once('\t').expect("tag TAB line");
         let line = format!("{text}\r\n");
         let (a, b) = (ours(line.as_bytes()), theirs(line.as_bytes()));
@@ -68,7 +73,11 @@ fn differential_against_smtp_proto() {
         }
     }
     assert!(rows > 40, "corpus too small: {rows} rows");
-    assert!(failures.is_empty(), "tags do not match:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "tags do not match:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// D12 and D13: inputs the text corpus cannot hold (invalid UTF-8; a line far over the limit).
