@@ -33,6 +33,8 @@ mod tests;
 
 use std::fmt;
 
+use crate::status::EnhancedStatus;
+
 pub use fields::{Field, TypedValue};
 
 /// The `Action` field of a recipient group (RFC 3464 §2.3.3).
@@ -145,6 +147,12 @@ impl PerRecipient {
     /// True when no field of the group is set.
     pub fn is_empty(&self) -> bool {
         *self == PerRecipient::default()
+    }
+
+    /// The `Status` field read as an enhanced status code: the first code in the field's text, so
+    /// that `5.1.1 (user unknown)` and `550 5.1.1` both give `5.1.1`.
+    pub fn status_code(&self) -> Option<EnhancedStatus> {
+        EnhancedStatus::find(self.status.as_deref()?.as_bytes()).map(|(s, _)| s)
     }
 
     /// The extension field named `name` (case-insensitive), if any.

@@ -243,3 +243,25 @@ proptest! {
         let _ = DeliveryStatus::parse(&s);
     }
 }
+
+#[test]
+fn status_field_reads_as_enhanced_status() {
+    let cases = [
+        ("5.1.1", Some("5.1.1")),
+        ("5.1.1 (user unknown)", Some("5.1.1")),
+        ("550 5.7.1", Some("5.7.1")),
+        ("4.4.7", Some("4.4.7")),
+        ("unknown", None),
+    ];
+    for (input, want) in cases {
+        let r = PerRecipient {
+            status: Some(input.to_string()),
+            ..PerRecipient::default()
+        };
+        assert_eq!(
+            r.status_code().map(|s| s.to_string()).as_deref(),
+            want,
+            "{input:?}"
+        );
+    }
+}
