@@ -161,6 +161,16 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
     if !has_plain {
         msg.notice = html;
     }
+    if msg.content_type.starts_with("multipart/")
+        && msg.delivery_status.is_empty()
+        && msg.feedback_report.is_none()
+        && msg.notice.trim().len() < 300
+    {
+        // A multipart whose boundary does not match its parts (seen in real bounces): read the
+        // raw body as text so that recognisers still see the notice and any DSN fields.
+        let body_at = memchr::memmem::find(&bytes, b"\n\n").map_or(bytes.len(), |i| i + 2);
+        msg.notice = String::from_utf8_lossy(cut_bytes(&bytes[body_at..])).into_owned();
+    }
     if msg.notice.contains('\r') {
         msg.notice = msg.notice.replace("\r\n", "\n").replace('\r', "\n");
     }

@@ -120,48 +120,113 @@ pub(crate) fn status(text: &str) -> Option<EnhancedStatus> {
     first
 }
 
-/// The SMTP step named in the text (`in reply to RCPT TO command`, `after MAIL FROM`,
-/// `>>> DATA`, …). Checked in an order where the more specific phrase wins.
+/// The SMTP step named in the text. Three tries, in order:
+/// 1. an explicit statement (`in reply to RCPT TO command`, `after end of data`, `did not like
+///    our final DATA`, `[RCPT_TO]`, `SMTP command: DATA`, …), the first in the text;
+/// 2. a session transcript: the last `>>> COMMAND` line before the first `<<< 4xx/5xx` reply;
+/// 3. a bare command name next to the error (`RCPT TO:<…>`, `MAIL FROM`).
 pub(crate) fn command(text: &str) -> Option<Command> {
     let t = text.to_ascii_lowercase();
-    const ORDER: &[(&str, Command)] = &[
-        ("end of data", Command::Data),
-        ("final data", Command::Data),
-        ("after data", Command::Data),
-        ("data command", Command::Data),
-        (">>> data", Command::Data),
+    const EXPLICIT: &[(&str, Command)] = &[
+        ("in reply to end of data", Command::Data),
         ("in reply to data", Command::Data),
-        ("data response", Command::Data),
-        ("after the message", Command::Data),
-        ("rcpt to", Command::Rcpt),
-        ("rcpt_to", Command::Rcpt),
-        ("rcpt command", Command::Rcpt),
-        ("rcpt response", Command::Rcpt),
+        ("in reply to rcpt to", Command::Rcpt),
+        ("in reply to mail from", Command::Mail),
+        ("in reply to helo", Command::Helo),
+        ("in reply to ehlo", Command::Helo),
+        ("in reply to initial connection", Command::Conn),
+        ("in reply to starttls", Command::StartTls),
+        ("after end of data", Command::Data),
+        ("after data", Command::Data),
+        ("after rcpt to", Command::Rcpt),
         ("after rcpt", Command::Rcpt),
-        ("mail from", Command::Mail),
-        ("mail_from", Command::Mail),
-        ("mail command", Command::Mail),
+        ("after mail from", Command::Mail),
         ("after mail", Command::Mail),
+        ("after helo", Command::Helo),
+        ("after ehlo", Command::Helo),
+        ("after initial connection", Command::Conn),
+        ("after starttls", Command::StartTls),
+        ("after auth", Command::Auth),
+        ("after pipelined", Command::Rcpt),
+        ("our final data", Command::Data),
+        ("like our data", Command::Data),
+        ("like our rcpt to", Command::Rcpt),
+        ("like our mail from", Command::Mail),
+        ("rcpt to response", Command::Rcpt),
+        ("data response", Command::Data),
+        ("mail from response", Command::Mail),
+        ("connection response", Command::Conn),
+        ("following rcpt command", Command::Rcpt),
+        ("after rcpt command", Command::Rcpt),
+        ("for rcpt command", Command::Rcpt),
+        ("for text command", Command::Data),
+        ("for data command", Command::Data),
+        ("for mail command", Command::Mail),
+        ("[rcpt_to]", Command::Rcpt),
+        ("[mail_from]", Command::Mail),
+        ("[data]", Command::Data),
+        ("smtp command data", Command::Data),
+        ("smtp command\ndata", Command::Data),
+        ("smtp command rcpt", Command::Rcpt),
+        ("smtp command\nrcpt", Command::Rcpt),
+        ("smtp command mail", Command::Mail),
+        ("smtp command\nmail", Command::Mail),
+        ("end of data", Command::Data),
+    ];
+    let explicit = EXPLICIT
+        .iter()
+        .filter_map(|(needle, cmd)| t.find(needle).map(|p| (p, *cmd)))
+        .min_by_key(|(p, _)| *p);
+    if let Some((_, c)) = explicit {
+        return Some(c);
+    }
+    if let Some(c) = transcript_command(&t) {
+        return Some(c);
+    }
+    const BARE: &[(&str, Command)] = &[
+        ("rcpt to", Command::Rcpt),
+        ("mail from", Command::Mail),
         ("starttls", Command::StartTls),
         ("ehlo", Command::Helo),
         ("helo", Command::Helo),
-        ("after auth", Command::Auth),
-        ("initial connection", Command::Conn),
         ("greeting", Command::Conn),
         ("banner", Command::Conn),
-        ("connection response", Command::Conn),
     ];
-    let mut best: Option<(usize, Command)> = None;
-    // Several phrases may appear; the one naming the reply the failure answered is usually the
-    // last "in reply to"/"after" phrase, but a transcript lists every command. Prefer the
-    // specific ordered table: first entry that occurs anywhere.
-    for (needle, cmd) in ORDER {
-        if let Some(p) = t.find(needle) {
-            best = Some((p, *cmd));
-            break;
+    BARE.iter()
+        .filter_map(|(needle, cmd)| t.find(needle).map(|p| (p, *cmd)))
+        .min_by_key(|(p, _)| *p)
+        .map(|(_, c)| c)
+}
+
+/// The last `>>> COMMAND` line before the first `<<< 4xx`/`<<< 5xx` line of a transcript.
+fn transcript_command(lower: &str) -> Option<Command> {
+    let mut last = None;
+    for line in lower.lines() {
+        let l = line.trim_start();
+        if let Some(cmd) = l.strip_prefix(">>>") {
+            let cmd = cmd.trim_start();
+            last = [
+                ("rcpt", Command::Rcpt),
+                ("mail", Command::Mail),
+                ("data", Command::Data),
+                (".", Command::Data),
+                ("ehlo", Command::Helo),
+                ("helo", Command::Helo),
+                ("starttls", Command::StartTls),
+                ("auth", Command::Auth),
+            ]
+            .iter()
+            .find(|(p, _)| cmd.starts_with(p))
+            .map(|(_, c)| *c)
+            .or(last);
+        } else if let Some(reply) = l.strip_prefix("<<<") {
+            if matches!(reply.trim_start().as_bytes().first(), Some(b'4' | b'5')) && last.is_some()
+            {
+                return last;
+            }
         }
     }
-    best.map(|(_, c)| c)
+    None
 }
 
 /// Where the returned copy of the original message starts in a plain-text bounce: a marker line
@@ -282,6 +347,11 @@ mod tests {
             ("did not like our final DATA", Some(Command::Data)),
             ("(in reply to initial connection)", Some(Command::Conn)),
             ("said: 550 no", None),
+            (
+                ">>> MAIL From:<a@b.c>\n<<< 250 ok\n>>> RCPT To:<d@e.f>\n<<< 550 5.1.1 unknown\n>>> DATA\n<<< 554 no valid recipients",
+                Some(Command::Rcpt),
+            ),
+            ("-------SMTP command\nDATA\n", Some(Command::Data)),
         ];
         for (input, want) in cases {
             assert_eq!(command(input), want, "{input:?}");

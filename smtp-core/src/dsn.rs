@@ -215,8 +215,9 @@ impl DeliveryStatus {
     ///
     /// Group boundaries: a blank line ends a recipient group; a `Final-Recipient` arriving when
     /// the current group already has one starts a new group even without a blank line, and so
-    /// does an `Original-Recipient` when the group has one, or has a final recipient with an
-    /// action or status already. Extension fields go to the group being read.
+    /// does an `Original-Recipient` when the group has one. Fields may come in any order within
+    /// a group (`Action` before `Final-Recipient` is seen). Extension fields go to the group
+    /// being read.
     pub fn parse(input: &str) -> DeliveryStatus {
         let mut out = DeliveryStatus::default();
         let mut current: Option<PerRecipient> = None;
@@ -249,9 +250,7 @@ impl DeliveryStatus {
                                 || (field.name.eq_ignore_ascii_case("final-recipient")
                                     && c.final_recipient.is_some())
                                 || (field.name.eq_ignore_ascii_case("original-recipient")
-                                    && (c.original_recipient.is_some()
-                                        || (c.final_recipient.is_some()
-                                            && (c.action.is_some() || c.status.is_some()))))
+                                    && c.original_recipient.is_some())
                         }
                     };
                     if starts_new {

@@ -43,8 +43,29 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     if !(auto || by_subject || by_header) {
         return None;
     }
+    // Many MTAs mark their bounces `Auto-Submitted: auto-replied` too: a message from a mail
+    // system, or one carrying a delivery report, is not a vacation notice.
     let from = msg.from().to_ascii_lowercase();
-    if from.contains("mailer-daemon") && !auto {
+    let from_system = [
+        "mailer-daemon",
+        "postmaster",
+        "mail delivery",
+        "mail-daemon",
+    ]
+    .iter()
+    .any(|s| from.contains(s));
+    const BOUNCE_SUBJECTS: &[&str] = &[
+        "undeliver",
+        "delivery",
+        "failure",
+        "failed",
+        "returned",
+        "rejected",
+        "not delivered",
+        "error",
+    ];
+    let bounce_subject = BOUNCE_SUBJECTS.iter().any(|s| subject.contains(s)) && !by_subject;
+    if from_system || bounce_subject || !msg.delivery_status.is_empty() {
         return None;
     }
     let addr = scan::addresses(msg.from())

@@ -33,7 +33,6 @@ const TABLE: &[(u16, u16, Reason)] = &[
     (4, 5, Reason::SystemError),
     (4, 6, Reason::NetworkError),
     (4, 7, Reason::Expired),
-    (5, 0, Reason::SyntaxError),
     (5, 1, Reason::SyntaxError),
     (5, 2, Reason::SyntaxError),
     (5, 4, Reason::SyntaxError),

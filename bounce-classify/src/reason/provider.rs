@@ -23,9 +23,9 @@ const MARKERS: &[(&str, Reason)] = &[
     ("?p=messageheaders", Reason::NotCompliantRfc),
     ("?p=tlsrequired", Reason::FailedStartTls),
     // Yahoo's bracketed codes.
-    ("[tss04]", Reason::RateLimited),
-    ("[tss05]", Reason::RateLimited),
-    ("[ipts04]", Reason::RateLimited),
+    ("?p=rfcmessagenoncompliant", Reason::NotCompliantRfc),
+    // Google Groups: the group does not exist or refuses the poster.
+    ("groups.google.com/support", Reason::Rejected),
     ("[tss09]", Reason::Blocked),
     ("[tss11]", Reason::Blocked),
     ("[tss06]", Reason::Blocked),

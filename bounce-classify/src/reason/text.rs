@@ -14,7 +14,8 @@
 use super::{Evidence, Reason, Verdict};
 use crate::report::Command;
 
-/// The rules, in the order they are tried.
+/// The rules, in the order they are tried. A reason may appear more than once: its precise
+/// phrases early, its vaguer ones late.
 pub(crate) const RULES: &[(Reason, &[&str])] = &[
     (
         Reason::Suppressed,
@@ -22,6 +23,36 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "suppression list",
             "on the suppression",
             "suppressed address",
+        ],
+    ),
+    (
+        Reason::SpamDetected,
+        &[
+            "rejected due to spam",
+            "spam classification",
+            "classified as spam",
+            "detected as spam",
+            "identified as spam",
+            "considered spam",
+            "considered as spam",
+            "looks like spam",
+            "message is spam",
+            "spam message rejected",
+        ],
+    ),
+    (
+        Reason::NotAccept,
+        &[
+            "null mx",
+            "no mx record",
+            "mail exchanger",
+            "no smtp service",
+            "type=mx",
+            "doesn't receive email",
+            "does not receive email",
+            "does not accept mail",
+            "not accepting network messages",
+            "accepts no mail",
         ],
     ),
     (
@@ -46,6 +77,14 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
         ],
     ),
     (
+        Reason::SecurityError,
+        &[
+            "unauthenticated senders",
+            "authentication required",
+            "must authenticate",
+        ],
+    ),
+    (
         Reason::AuthFailure,
         &[
             "^spf$",
@@ -56,6 +95,8 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "sender is unauthenticated",
             "domain authentication",
             "authentication level",
+            "authentication checks",
+            "authentication information",
             "not authenticate",
             "sender id",
         ],
@@ -72,6 +113,40 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "tls negotiation",
             "secure connection required",
             "^tls$ handshake",
+        ],
+    ),
+    (
+        Reason::Suspend,
+        &[
+            "account is blocked",
+            "account has been blocked",
+            "temporary locked",
+            "temporarily locked",
+            "account is disabled",
+            "account has been disabled",
+        ],
+    ),
+    (
+        Reason::NoRelaying,
+        &[
+            "relay access denied",
+            "relaying denied",
+            "relay denied",
+            "relay not permitted",
+            "relaying not permitted",
+            "not permitted to relay",
+            "unable to relay",
+            "relaying not allowed",
+            "not allowed to relay",
+            "not configured to relay",
+            "no relaying",
+            "we do not relay",
+            "relay prohibited",
+            "insecure mail relay",
+            "not a gateway",
+            "cannot be relayed",
+            "relaying mail to",
+            "relay is not allowed",
         ],
     ),
     (
@@ -96,8 +171,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "mail from address",
             "return path",
             "return-path",
-            "null mx",
-            "use the smtp server of your isp",
             "your address is not",
             "not permitted to send",
             "sending address",
@@ -119,6 +192,7 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "rate limit",
             "rate-limit",
             "ratelimit",
+            "frequency limit",
             "too many connections",
             "too many concurrent",
             "too many messages",
@@ -164,19 +238,19 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "banned sending ip",
             "client host rejected",
             "client host blocked",
-            "connection refused by",
+            "refused to talk to me",
             "not accepting connections from",
             "connections not accepted",
             "connections will not be accepted",
+            "use the smtp server of your isp",
             "your ip",
-            "your network",
-            "your host",
+            "from your ip",
+            "ip is in",
+            "invalid ip",
             "sending ip",
-            "ip address",
             "blocked by",
             "has been blocked",
             "is blocked",
-            "access denied",
             "dynamic ip",
             "dialup",
             "residential",
@@ -224,6 +298,15 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
         ],
     ),
     (
+        Reason::ContentError,
+        &[
+            "headers too large",
+            "header too large",
+            "header size",
+            "too many headers",
+        ],
+    ),
+    (
         Reason::EmailTooLarge,
         &[
             "too large",
@@ -235,7 +318,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "exceeds the maximum",
             "maximum message size",
             "message length exceeds",
-            "maxsizeerror",
             "exceeded the maximum size",
             "size of the message",
             "message exceeded",
@@ -253,13 +335,13 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "has been locked",
             "frozen",
             "on hold",
-            "temporarily unavailable",
             "expired account",
             "account has expired",
             "account expired",
             "closed account",
             "account is closed",
             "has been closed",
+            "no longer in use",
         ],
     ),
     (
@@ -272,24 +354,50 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
         ],
     ),
     (
-        Reason::NoRelaying,
+        Reason::Filtered,
         &[
-            "relay access denied",
-            "relaying denied",
-            "relay denied",
-            "relay not permitted",
-            "relaying not permitted",
-            "not permitted to relay",
-            "unable to relay",
-            "relaying not allowed",
-            "not allowed to relay",
-            "no relaying",
-            "we do not relay",
-            "relay prohibited",
-            "not a gateway",
-            "cannot be relayed",
-            "relaying mail to",
-            "relay is not allowed",
+            "recipient preferences",
+            "refused by the recipient",
+            "rejected by recipient",
+        ],
+    ),
+    (
+        Reason::Expired,
+        &[
+            "retry timeout exceeded",
+            "retry time exceeded",
+            "message expired",
+            "delivery time expired",
+            "queue too long",
+            "too long in queue",
+            "could not be delivered for",
+            "still undelivered after",
+            "undeliverable for",
+            "unable to deliver this message after",
+            "aborted after",
+            "timed out",
+            "time out",
+            "timeout",
+        ],
+    ),
+    (
+        Reason::NetworkError,
+        &[
+            "network error",
+            "establish an smtp connection",
+            "connection refused",
+            "no route to host",
+            "network is unreachable",
+            "connection reset",
+            "lost connection",
+            "could not connect",
+            "unable to connect",
+            "loops back to myself",
+            "mail loop",
+            "too many hops",
+            "hop count",
+            "loop detected",
+            "routing loop",
         ],
     ),
     (
@@ -309,7 +417,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "unrouteable address",
             "unroutable address",
             "could not find a gateway",
-            "no mx",
             "host or domain name not found",
             "illegal host",
             "domain name not found",
@@ -352,6 +459,7 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "invalid mailbox",
             "not a valid mailbox",
             "is not a valid",
+            "possibly incorrect",
             "does not exist",
             "doesn't exist",
             "not exist",
@@ -364,9 +472,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "unknown or illegal alias",
             "bad destination mailbox",
             "nosuchuser",
-            "recipient rejected",
-            "recipient address rejected",
-            "address rejected",
             "not our customer",
             "undeliverable address",
             "unknown address",
@@ -376,7 +481,21 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "are not member",
             "no longer available",
             "does not have a",
-            "not found",
+        ],
+    ),
+    (
+        Reason::NotCompliantRfc,
+        &[
+            "rfc 5322",
+            "rfc5322",
+            "rfc 2822",
+            "rfc2822",
+            "not rfc compliant",
+            "duplicate header",
+            "bare lf",
+            "there are multiple",
+            "header is missing",
+            "missing required header",
         ],
     ),
     (
@@ -396,42 +515,13 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
         ],
     ),
     (
-        Reason::NotCompliantRfc,
-        &[
-            "rfc 5322",
-            "rfc5322",
-            "rfc 2822",
-            "rfc2822",
-            "rfc 822",
-            "rfc822 ",
-            "not rfc compliant",
-            "duplicate header",
-            "bare lf",
-            "multiple",
-            "header is missing",
-            "missing required header",
-        ],
-    ),
-    (
         Reason::ContentError,
         &[
             "malformed",
             "header syntax",
             "invalid header",
-            "improper",
             "content error",
             "charset",
-        ],
-    ),
-    (
-        Reason::PolicyViolation,
-        &[
-            "policy",
-            "prohibited",
-            "not allowed",
-            "not accepted",
-            "refused",
-            "restricted",
         ],
     ),
     (
@@ -442,6 +532,7 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "command not recognized",
             "unrecognized command",
             "bad sequence",
+            "sequence of commands",
             "out of sequence",
             "line too long",
         ],
@@ -459,44 +550,11 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
     (
         Reason::NetworkError,
         &[
-            "connection refused",
-            "connection timed out",
-            "connect to",
-            "timed out",
-            "timeout",
-            "no route to host",
-            "network is unreachable",
-            "connection reset",
-            "lost connection",
-            "could not connect",
-            "unable to connect",
-            "loops back to myself",
-            "mail loop",
-            "too many hops",
-            "hop count",
-            "loop detected",
-            "routing loop",
             "dns error",
             "dns lookup",
             "temporary lookup failure",
             "name server",
-        ],
-    ),
-    (
-        Reason::Expired,
-        &[
-            "retry time exceeded",
-            "retry timeout exceeded",
-            "message expired",
-            "delivery time expired",
-            "has been delayed",
-            "could not be delivered for",
-            "too long in queue",
-            "in the queue",
-            "maximum time",
-            "giving up",
-            "gave up",
-            "expired",
+            "connect to",
         ],
     ),
     (
@@ -520,6 +578,9 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "local error",
             "temporary failure",
             "system problem",
+            "transaction failed",
+            "currently unavailable",
+            "temporarily unavailable",
             "temporarily",
             "try again later",
             "service unavailable",
@@ -530,21 +591,42 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
         Reason::SecurityError,
         &[
             "security",
-            "authentication required",
             "authentication failed",
             "not authorized",
             "unauthorized",
         ],
     ),
     (
-        Reason::Filtered,
+        Reason::PolicyViolation,
         &[
-            "filtered",
-            "filter",
-            "refused by the recipient",
-            "rejected by recipient",
+            "policy",
+            "prohibited",
+            "not allowed",
+            "not accepted",
+            "refused",
+            "restricted",
         ],
     ),
+    (
+        Reason::UserUnknown,
+        &[
+            "recipient address rejected",
+            "address rejected",
+            "recipient rejected",
+            "not found",
+        ],
+    ),
+    (
+        Reason::Expired,
+        &[
+            "giving up",
+            "gave up",
+            "expired",
+            "maximum time",
+            "has been delayed",
+        ],
+    ),
+    (Reason::Filtered, &["filtered", "filter"]),
 ];
 
 /// Folds text for matching: lower case, continuation prefixes (`550-5.1.1 `) removed, white space
@@ -621,12 +703,18 @@ pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
     })
 }
 
-/// Step 2 of the evidence order. A user-unknown text at the DATA step is a recipient-side filter
-/// (carriers answer refusals that way after the data).
+/// Step 2 of the evidence order. Two readings depend on the other evidence: a user-unknown text
+/// at the DATA step is a recipient-side filter (carriers answer refusals that way after the
+/// data), and an unknown host with a transient (4.x.x) status is a network (DNS) error.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
     let (reason, _) = first_match(folded)?;
+    let transient = ev
+        .status
+        .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
     let reason = match reason {
         Reason::UserUnknown if ev.command == Some(Command::Data) => Reason::Filtered,
+        // A temporary DNS failure says nothing certain about the domain.
+        Reason::HostUnknown if transient => Reason::NetworkError,
         r => r,
     };
     Some(Verdict {

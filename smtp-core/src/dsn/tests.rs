@@ -99,7 +99,7 @@ fn postfix_style_report_with_every_line_end() {
 
 #[test]
 fn group_boundaries_without_blank_lines_and_with_many() {
-    let cases: [(&str, usize); 6] = [
+    let cases: [(&str, usize); 7] = [
         // no blank line anywhere
         (
             "Reporting-MTA: dns; x\nFinal-Recipient: rfc822; a@x\nAction: failed\nFinal-Recipient: rfc822; b@x\nAction: failed\n",
@@ -121,6 +121,11 @@ fn group_boundaries_without_blank_lines_and_with_many() {
         ("", 0),
         // garbage lines only
         ("hello world\n\n---\n", 0),
+        // fields in an unusual order within one group
+        (
+            "Reporting-MTA: dns; x\n\nAction: failed\nFinal-Recipient: rfc822; a@x\nOriginal-Recipient: rfc822; a@x\nStatus: 5.1.1\n",
+            1,
+        ),
     ];
     for (input, n) in cases {
         assert_eq!(
