@@ -1,5 +1,5 @@
 //! Evidence step 1: a provider's own codes and texts, recognised by the remote host name or by
-//! the code itself (Yahoo `[TSS04]`, Microsoft `S3150`/`5.7.606`, Gmail's help-page keys).
+//! the code itself (Yahoo `[BL21]`, Microsoft `S3150`/`5.7.606`, Gmail's help-page keys).
 //! These say more than any generic phrase, so they are read first.
 
 use super::{Evidence, Reason, Verdict};
@@ -81,8 +81,8 @@ mod tests {
                 Reason::UserUnknown,
             ),
             (
-                "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
-                Reason::RateLimited,
+                "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus list",
+                Reason::Blocked,
             ),
             (
                 "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. (S3150). [BN3.prod.outlook.com]",

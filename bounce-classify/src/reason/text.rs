@@ -177,6 +177,9 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "sender address",
         ],
     ),
+    // Phrases that contain a later rule's words ("too much mail", "listed in").
+    (Reason::MailboxFull, &["too much mail data"]),
+    (Reason::UserUnknown, &["not listed in"]),
     (
         Reason::BadReputation,
         &[
@@ -285,7 +288,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "out of storage",
             "storage space",
             "full mailbox",
-            "too much mail data",
             "mailfolder is full",
             "mailbox is over",
             "inbox is full",
@@ -466,7 +468,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "doesn't have a",
             "does not have an account",
             "no account",
-            "not listed in",
             "addressee unknown",
             "unknown local part",
             "unknown or illegal alias",
