@@ -132,16 +132,9 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         .and_then(|s| EnhancedStatus::find(s.as_bytes()).map(|(s, _)| s))
         .filter(|s| !(s.subject == 0 && s.detail == 0 && f.status.is_none()))
         .or_else(|| scan::status(&f.diagnostic));
-    let hosts: Vec<&str> = f
-        .remote_mta
-        .as_deref()
-        .into_iter()
-        .chain(reporting_mta)
-        .collect();
     let ev = Evidence {
         format_reason: f.reason,
         text: &f.diagnostic,
-        hosts: &hosts,
         status,
         reply_code: f.reply_code,
         command: f.command,

@@ -133,17 +133,14 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                         msg.delivery_status.push(text)
                     }
                     ("message", "feedback-report") => msg.feedback_report = Some(text),
-                    ("text", "rfc822-headers") | ("message", "rfc822-headers") => {
-                        if msg.original_headers.is_empty() {
-                            msg.original_headers = text;
-                        }
+                    ("text" | "message", "rfc822-headers") if msg.original_headers.is_empty() => {
+                        msg.original_headers = text;
                     }
-                    ("message", "rfc822" | "global") => {
-                        // An attached message mail-parser kept as bytes (encoded transfer).
-                        if msg.original_headers.is_empty() {
-                            msg.original_headers = header_block(text.as_bytes());
-                        }
+                    // An attached message mail-parser kept as bytes (encoded transfer).
+                    ("message", "rfc822" | "global") if msg.original_headers.is_empty() => {
+                        msg.original_headers = header_block(text.as_bytes());
                     }
+                    ("text" | "message", "rfc822-headers") | ("message", _) => {}
                     ("text", "html") => {
                         html.push_str(&html_to_text(&text));
                         html.push('\n');

@@ -1,6 +1,6 @@
 //! The reason vocabulary and the evidence order that picks one.
 //!
-//! [`decide`] looks at one recipient's evidence in a fixed order and stops at the first rule that
+//! `decide` looks at one recipient's evidence in a fixed order and stops at the first rule that
 //! fires (see the crate docs for the order and why).
 
 mod codes;
@@ -123,8 +123,6 @@ pub(crate) struct Evidence<'a> {
     pub(crate) format_reason: Option<Reason>,
     /// The remote server's words (diagnostic code or the bounce's text about this recipient).
     pub(crate) text: &'a str,
-    /// Remote and reporting MTA names, used to recognise providers.
-    pub(crate) hosts: &'a [&'a str],
     /// The enhanced status code, if any.
     pub(crate) status: Option<smtp_core::status::EnhancedStatus>,
     /// The SMTP reply code, if any.

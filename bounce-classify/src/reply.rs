@@ -50,7 +50,6 @@ pub fn classify_reply(
         let ev = Evidence {
             format_reason: None,
             text,
-            hosts: &[],
             status,
             reply_code: Some(code),
             command: step,

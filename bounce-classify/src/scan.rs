@@ -219,11 +219,11 @@ fn transcript_command(lower: &str) -> Option<Command> {
             .find(|(p, _)| cmd.starts_with(p))
             .map(|(_, c)| *c)
             .or(last);
-        } else if let Some(reply) = l.strip_prefix("<<<") {
-            if matches!(reply.trim_start().as_bytes().first(), Some(b'4' | b'5')) && last.is_some()
-            {
-                return last;
-            }
+        } else if let Some(reply) = l.strip_prefix("<<<")
+            && matches!(reply.trim_start().as_bytes().first(), Some(b'4' | b'5'))
+            && last.is_some()
+        {
+            return last;
         }
     }
     None

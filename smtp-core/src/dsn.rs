@@ -266,7 +266,7 @@ impl DeliveryStatus {
                     }
                 }
                 Known::Other => match current.as_mut() {
-                    Some(c) if !(blank_since_field && !c.is_empty()) => c.extensions.push(field),
+                    Some(c) if !blank_since_field || c.is_empty() => c.extensions.push(field),
                     Some(_) => {
                         // An extension after a blank line opens the next recipient group.
                         if let Some(c) = current.take() {

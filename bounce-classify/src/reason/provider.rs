@@ -1,5 +1,5 @@
-//! Evidence step 1: a provider's own codes and texts, recognised by the remote host name or by
-//! the code itself (Yahoo `[BL21]`, Microsoft `S3150`/`5.7.606`, Gmail's help-page keys).
+//! Evidence step 1: a provider's own codes and texts, recognised by the code itself (Yahoo
+//! `[BL21]`, Microsoft `S3150`/`5.7.606`, Gmail's help-page keys).
 //! These say more than any generic phrase, so they are read first.
 
 use super::{Evidence, Reason, Verdict};

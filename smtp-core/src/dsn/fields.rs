@@ -114,12 +114,12 @@ pub(crate) fn unfold(input: &str) -> Vec<Option<Field>> {
             }
             continue;
         }
-        if line.starts_with([' ', '\t']) {
-            if let Some(Some(f)) = out.last_mut() {
-                f.value.push_str(line);
-                continue;
-            }
-            // A continuation with nothing to continue: read it as a field of its own.
+        // A continuation with nothing to continue is read as a field of its own.
+        if line.starts_with([' ', '\t'])
+            && let Some(Some(f)) = out.last_mut()
+        {
+            f.value.push_str(line);
+            continue;
         }
         if let Some(field) = field_line(line.trim_start()) {
             out.push(Some(field));
