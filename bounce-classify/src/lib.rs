@@ -173,7 +173,7 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         date: f.date.clone(),
         feedback_type: f.feedback_type.clone(),
         decoded_by: format.to_string(),
-        rule: verdict.rule.to_string(),
+        rule: verdict.describe(),
         decision,
         ses,
     }

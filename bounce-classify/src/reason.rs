@@ -138,6 +138,18 @@ pub(crate) struct Evidence<'a> {
 pub(crate) struct Verdict {
     pub(crate) reason: Reason,
     pub(crate) rule: &'static str,
+    /// The phrase or code that fired, when there is one.
+    pub(crate) matched: Option<&'static str>,
+}
+
+impl Verdict {
+    /// `rule` or `rule:matched`, as reported.
+    pub(crate) fn describe(&self) -> String {
+        match self.matched {
+            Some(m) => format!("{}:{m}", self.rule),
+            None => self.rule.to_string(),
+        }
+    }
 }
 
 /// Runs the evidence order: format, provider, text patterns, status code, reply class/step/action.
@@ -146,6 +158,7 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Verdict {
         return Verdict {
             reason,
             rule: "format",
+            matched: None,
         };
     }
     let folded = text::fold(ev.text);

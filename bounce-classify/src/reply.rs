@@ -45,7 +45,7 @@ pub fn classify_reply(
 ) -> ReplyVerdict {
     let status = status.or_else(|| crate::scan::status(text));
     let (reason, rule) = if (200..300).contains(&code) {
-        (Reason::Delivered, "reply")
+        (Reason::Delivered, "reply".to_string())
     } else {
         let ev = Evidence {
             format_reason: None,
@@ -56,7 +56,7 @@ pub fn classify_reply(
             action: None,
         };
         let v = decide(&ev);
-        (v.reason, v.rule)
+        (v.reason, v.describe())
     };
     let permanent =
         code >= 500 || (code == 0 && status.is_some_and(|s| s.class == StatusClass::Permanent));
@@ -65,7 +65,7 @@ pub fn classify_reply(
         reason,
         hard_bounce: reason.is_hard_bounce(permanent),
         permanent,
-        rule: rule.to_string(),
+        rule,
         decision,
         ses,
     }

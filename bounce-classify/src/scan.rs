@@ -223,6 +223,11 @@ fn transcript_command(lower: &str) -> Option<Command> {
             && matches!(reply.trim_start().as_bytes().first(), Some(b'4' | b'5'))
             && last.is_some()
         {
+            // With pipelining, RCPT refusals arrive after DATA was sent; a reply naming an
+            // address (`550 5.1.1 <a@b.c>... User unknown`) answers the RCPT.
+            if last == Some(Command::Data) && reply.contains(">...") {
+                return Some(Command::Rcpt);
+            }
             return last;
         }
     }
@@ -352,6 +357,14 @@ mod tests {
                 Some(Command::Rcpt),
             ),
             ("-------SMTP command\nDATA\n", Some(Command::Data)),
+            (
+                ">>> DATA\n<<< 550 5.1.1 <a@b.c>... User unknown\n",
+                Some(Command::Rcpt),
+            ),
+            (
+                ">>> DATA\n<<< 554 5.7.1 Message refused\n",
+                Some(Command::Data),
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(command(input), want, "{input:?}");

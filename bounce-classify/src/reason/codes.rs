@@ -79,6 +79,7 @@ pub(crate) fn classify(ev: &Evidence<'_>) -> Option<Verdict> {
         return Some(Verdict {
             reason: Reason::Delivered,
             rule: "status",
+            matched: None,
         });
     }
     TABLE
@@ -87,6 +88,7 @@ pub(crate) fn classify(ev: &Evidence<'_>) -> Option<Verdict> {
         .map(|(_, _, reason)| Verdict {
             reason: *reason,
             rule: "status",
+            matched: None,
         })
 }
 

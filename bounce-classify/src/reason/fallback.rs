@@ -13,7 +13,11 @@ use crate::report::Command;
 /// 4. a permanent failure with nothing more → onhold; otherwise undefined.
 pub(crate) fn classify(ev: &Evidence<'_>, _folded: &str) -> Verdict {
     let rule = "fallback";
-    let verdict = |reason| Verdict { reason, rule };
+    let verdict = |reason| Verdict {
+        reason,
+        rule,
+        matched: None,
+    };
     if ev.action == Some("delayed") {
         return verdict(Reason::Expired);
     }

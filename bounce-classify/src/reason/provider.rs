@@ -52,9 +52,10 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
     MARKERS
         .iter()
         .find(|(m, _)| folded.contains(m))
-        .map(|(_, reason)| Verdict {
+        .map(|(marker, reason)| Verdict {
             reason: *reason,
             rule: "provider",
+            matched: Some(marker),
         })
 }
 

@@ -522,7 +522,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "header syntax",
             "invalid header",
             "content error",
-            "charset",
         ],
     ),
     (
@@ -577,12 +576,10 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "internal error",
             "server error",
             "local error",
-            "temporary failure",
             "system problem",
             "transaction failed",
             "currently unavailable",
             "temporarily unavailable",
-            "temporarily",
             "try again later",
             "service unavailable",
             "configuration error",
@@ -708,7 +705,7 @@ pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
 /// at the DATA step is a recipient-side filter (carriers answer refusals that way after the
 /// data), and an unknown host with a transient (4.x.x) status is a network (DNS) error.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
-    let (reason, _) = first_match(folded)?;
+    let (reason, phrase) = first_match(folded)?;
     let transient = ev
         .status
         .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
@@ -721,6 +718,7 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
     Some(Verdict {
         reason,
         rule: "text",
+        matched: Some(phrase),
     })
 }
 
