@@ -5,3 +5,4 @@
 //! parsed value writes back to the bytes it came from.
 
 pub mod status;
+pub mod transfer;
