@@ -1,6 +1,8 @@
 //! The `DATA` receiver: dot-unstuffing and the one true end of data.
 
-use memchr::memchr2;
+use std::sync::OnceLock;
+
+use memchr::{memchr2, memmem};
 
 use super::{DataSink, TransferError};
 
@@ -140,6 +142,7 @@ impl DataReceiver {
         let mut scan = Scan {
             input,
             run: 0,
+            lf_dot: None,
             receiver: self,
             sink,
         };
@@ -174,11 +177,42 @@ impl DataReceiver {
     }
 }
 
+/// Octets checked at once by [`is_plain`].
+const BLOCK: usize = 64;
+
+/// Whether in the first [`BLOCK`] octets of `window` (which holds one octet more) every CR is
+/// followed by LF, and every LF but one at the start is preceded by CR. Written as a fixed-length
+/// fold without early exit so that the compiler turns it into vector compares. (Lines starting
+/// with a dot are kept out of the block by [`lf_dot_finder`].)
+#[inline]
+fn is_plain(window: &[u8]) -> bool {
+    let this: &[u8; BLOCK] = window[..BLOCK]
+        .try_into()
+        .expect("window holds BLOCK + 1 octets");
+    let next: &[u8; BLOCK] = window[1..]
+        .try_into()
+        .expect("window holds BLOCK + 1 octets");
+    let mut odd = 0u8;
+    for i in 0..BLOCK {
+        odd |= u8::from((this[i] == b'\r') != (next[i] == b'\n'));
+    }
+    odd == 0
+}
+
+/// Finds `LF "."`, where a line might start with a dot, for the whole-block scan.
+fn lf_dot_finder() -> &'static memmem::Finder<'static> {
+    static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    FINDER.get_or_init(|| memmem::Finder::new(b"\n."))
+}
+
 /// One call's walk over its input. `run` is the start of input octets that are waiting to be
 /// written verbatim (up to the current position).
 struct Scan<'a, 'r, S: ?Sized> {
     input: &'a [u8],
     run: usize,
+    /// Index of the next `LF "."` in `input` at or after the position it was sought from (or
+    /// the input's length): blocks are scanned whole only up to there.
+    lf_dot: Option<usize>,
     receiver: &'r mut DataReceiver,
     sink: &'r mut S,
 }
@@ -192,6 +226,24 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         let mut state = self.receiver.state;
         while pos < len {
             match state {
+                State::Text
+                    if pos + BLOCK < len
+                        && !matches!(input[pos], b'\r' | b'\n')
+                        && pos + BLOCK <= self.next_lf_dot(pos)
+                        && is_plain(&input[pos..=pos + BLOCK]) =>
+                {
+                    // Whole blocks of plain lines: no per-line work.
+                    pos += BLOCK;
+                    let stop = self.lf_dot.unwrap_or(len).min(len - 1);
+                    while pos + BLOCK <= stop && is_plain(&input[pos..=pos + BLOCK]) {
+                        pos += BLOCK;
+                    }
+                    state = match input[pos - 1] {
+                        b'\r' => State::Cr,
+                        b'\n' => State::LineStart,
+                        _ => State::Text,
+                    };
+                }
                 State::Text => match memchr2(b'\r', b'\n', &input[pos..]) {
                     None => pos = len,
                     Some(found) => {
@@ -258,6 +310,21 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         self.flush(len);
         self.receiver.state = state;
         None
+    }
+
+    /// The index of the next `LF "."` at or after `pos`, or the input's length.
+    #[inline]
+    fn next_lf_dot(&mut self, pos: usize) -> usize {
+        match self.lf_dot {
+            Some(found) if found >= pos => found,
+            _ => {
+                let found = lf_dot_finder()
+                    .find(&self.input[pos..])
+                    .map_or(self.input.len(), |found| pos + found);
+                self.lf_dot = Some(found);
+                found
+            }
+        }
     }
 
     /// Writes the pending run `run..to`, unless the message is already refused.

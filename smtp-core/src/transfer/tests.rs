@@ -355,6 +355,21 @@ fn any_policy() -> impl Strategy<Value = LineEndPolicy> {
     )
 }
 
+/// Pieces of wire data for long inputs: plain text and line ends, with now and then a dot line,
+/// a bare line end or an end of data.
+const PARTS: &[&[u8]] = &[
+    b"a",
+    b"bcdefghijklmnopqrstuvwxyz",
+    b"\r\n",
+    b"\r\n",
+    b"\r\n.",
+    b"\r\n..x",
+    b"\n",
+    b"\r",
+    b".",
+    b"\r\n.\r\n",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -406,6 +421,50 @@ proptest! {
                     prop_assert!(expected.len() as u64 > max_size);
                 }
             }
+        }
+    }
+
+    /// Long inputs of mostly well-formed lines, so that the whole-block scan runs and meets
+    /// dots, bare line ends and the end at every place in and around a block.
+    #[test]
+    fn long_lines_match_reference_at_any_split(
+        (wire, cuts) in prop::collection::vec(
+            prop::sample::select(PARTS),
+            0..120,
+        )
+        .prop_map(|parts| parts.concat())
+        .prop_flat_map(|w| { let n = w.len(); (Just(w), cuts(n)) }),
+        lf in any_policy(),
+        cr in any_policy(),
+    ) {
+        let config = config(lf, cr, u64::MAX);
+        let whole = receive(config, &wire);
+        prop_assert_eq!(&receive_split(config, &wire, &cuts), &whole);
+        let Some((end, lines, bare_lf, bare_cr)) = reference(&wire) else {
+            prop_assert_eq!(whole.consumed, None);
+            return Ok(());
+        };
+        prop_assert_eq!(whole.consumed, Some(end));
+        match whole.outcome.unwrap() {
+            Ok(summary) => {
+                prop_assert_eq!((summary.bare_lf, summary.bare_cr), (bare_lf, bare_cr));
+                prop_assert!(lf != LineEndPolicy::Reject || bare_lf == 0);
+                prop_assert!(cr != LineEndPolicy::Reject || bare_cr == 0);
+                if (lf, cr) == (LineEndPolicy::Normalize, LineEndPolicy::Normalize) {
+                    prop_assert_eq!(&whole.message, &join(&lines, b"\r\n"));
+                } else if lf != LineEndPolicy::Normalize && cr != LineEndPolicy::Normalize {
+                    prop_assert_eq!(&whole.message, &join(&lines, b""));
+                }
+            }
+            Err(TransferError::BareLf { offset }) => {
+                prop_assert!(lf == LineEndPolicy::Reject && bare_lf > 0);
+                prop_assert_eq!(wire[offset as usize], b'\n');
+            }
+            Err(TransferError::BareCr { offset }) => {
+                prop_assert!(cr == LineEndPolicy::Reject && bare_cr > 0);
+                prop_assert_eq!(wire[offset as usize], b'\r');
+            }
+            Err(other) => prop_assert!(false, "unexpected {other:?}"),
         }
     }
 
