@@ -587,19 +587,17 @@ fn stuffing_known_answers() {
 // ---------------------------------------------------------------------------------------------
 // BDAT
 
-/// Runs BDAT chunks `(size, last)` over `wire` split at `cuts`; returns the message, the outcome
-/// and the wire left over after the last chunk.
-fn bdat_run(
-    max: u64,
-    chunks: &[(u64, bool)],
-    wire: &[u8],
-    cuts: &[usize],
-) -> (
+/// What a BDAT run gave: the message, each non-last chunk's outcome, the message's outcome, and
+/// the wire octets consumed.
+type BdatRun = (
     Vec<u8>,
     Vec<Result<(), TransferError>>,
     Option<Result<DataSummary, TransferError>>,
     usize,
-) {
+);
+
+/// Runs BDAT chunks `(size, last)` over `wire` split at `cuts`.
+fn bdat_run(max: u64, chunks: &[(u64, bool)], wire: &[u8], cuts: &[usize]) -> BdatRun {
     let mut receiver = BdatReceiver::new(max);
     let mut message = Vec::new();
     let mut chunk_outcomes = Vec::new();
