@@ -20,3 +20,8 @@ pub mod types;
 /// The simulator's own domain by default; the SES mailbox simulator addresses are answered on
 /// it as on `simulator.amazonses.com`.
 pub const DEFAULT_SIM_DOMAIN: &str = "smtp-sim.test";
+
+/// The README's Rust examples, run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
