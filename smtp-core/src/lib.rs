@@ -6,3 +6,4 @@
 
 pub mod dsn;
 pub mod status;
+pub mod transfer;
