@@ -1,6 +1,7 @@
 //! Command parsing, side by side with smtp-proto 0.2.5: `command_mix` (one-shot parse of each
 //! line of a realistic mix) and `pipelined` (a long pipelined stream fed in 4 KiB reads through
 //! each crate's streaming API).
+#![allow(missing_docs)] // criterion_group! generates an undocumented public fn.
 
 use std::hint::black_box;
 

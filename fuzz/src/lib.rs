@@ -1,4 +1,5 @@
-//! Harness functions shared by the fuzz targets; each target in `fuzz_targets/` is a few lines
-//! calling one of these. Every function panics when an invariant breaks.
+//! Harness functions for the fuzz targets in `fuzz_targets/`: each target is a few lines calling
+//! one of these, which assert round trips and invariants, not only the absence of panics.
 
 pub mod command;
+pub mod data_receiver;

@@ -6,10 +6,12 @@
 
 pub mod address;
 pub mod command;
+pub mod dsn;
 pub mod error;
 pub mod framing;
 pub mod params;
 pub mod status;
+pub mod transfer;
 pub mod xtext;
 
 mod syntax;
