@@ -4,5 +4,6 @@
 //! I/O, reads no clock and draws no random number: bytes go in, typed values come out, and every
 //! parsed value writes back to the bytes it came from.
 
+pub mod ehlo;
 pub mod reply;
 pub mod status;

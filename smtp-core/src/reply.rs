@@ -187,6 +187,11 @@ impl<'a> ReplyLine<'a> {
         self.text.as_deref()
     }
 
+    /// The text as stored, to borrow from for the reply's lifetime.
+    pub(crate) fn text_cow(&self) -> Option<&Cow<'a, str>> {
+        self.text.as_ref()
+    }
+
     /// The enhanced status code the text starts with, if any.
     pub fn status(&self) -> Option<EnhancedStatus> {
         self.status
@@ -311,11 +316,6 @@ impl<'a> Reply<'a> {
             code: self.code,
             lines: self.lines.into_iter().map(ReplyLine::into_owned).collect(),
         }
-    }
-
-    /// Takes the lines out of the reply.
-    pub(crate) fn into_lines(self) -> Vec<ReplyLine<'a>> {
-        self.lines
     }
 }
 
