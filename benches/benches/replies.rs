@@ -36,9 +36,7 @@ fn ehlo_reply(c: &mut Criterion) {
         })
     });
     group.bench_function("smtp-proto", |b| {
-        b.iter(|| {
-            smtp_proto::EhloResponse::parse(&mut black_box(EHLO.as_bytes()).iter()).unwrap()
-        })
+        b.iter(|| smtp_proto::EhloResponse::parse(&mut black_box(EHLO.as_bytes()).iter()).unwrap())
     });
     group.bench_function("lettre", |b| {
         b.iter(|| {

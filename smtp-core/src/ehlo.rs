@@ -33,9 +33,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::reply::{
-    BuildError, Reply, ReplyBuilder, ReplyCode, ReplyConfig, ReplyError, parse_reply,
-};
+use crate::reply::parse::LineCursor;
+use crate::reply::{BuildError, Reply, ReplyBuilder, ReplyCode, ReplyConfig, ReplyError};
 
 #[cfg(test)]
 mod tests;
@@ -107,21 +106,26 @@ pub enum Capability<'a> {
 impl<'a> Capability<'a> {
     /// Reads one capability line (`ehlo-line`).
     fn parse(line: &'a str) -> Self {
-        let (keyword, params) = match line.split_once(' ') {
-            Some((k, p)) => (k, Some(p)),
-            None => (line, None),
-        };
+        let (keyword, params) = split_at_space(line);
         let other = || Capability::Other {
             keyword: Cow::Borrowed(keyword),
             params: params.map(Cow::Borrowed),
         };
-        let words: Vec<&'a str> = params
-            .map(|p| p.split(' ').filter(|w| !w.is_empty()).collect())
-            .unwrap_or_default();
+        let words = || {
+            params
+                .into_iter()
+                .flat_map(|p| p.split(' '))
+                .filter(|w| !w.is_empty())
+        };
+        let list = || words().map(Cow::Borrowed).collect::<Vec<_>>();
         if keyword.len() >= 5 && keyword.as_bytes()[..5].eq_ignore_ascii_case(b"AUTH=") {
             let first = Some(&keyword[5..]).filter(|m| !m.is_empty());
             return Capability::Auth {
-                mechanisms: first.into_iter().chain(words).map(Cow::Borrowed).collect(),
+                mechanisms: first
+                    .into_iter()
+                    .chain(words())
+                    .map(Cow::Borrowed)
+                    .collect(),
                 legacy_form: true,
             };
         }
@@ -140,13 +144,13 @@ impl<'a> Capability<'a> {
             }
         };
         match &*slot {
-            b"SIZE" => match words.as_slice() {
-                [] if params.is_none() => Capability::Size(None),
-                [n] => number(n).map_or_else(other, |n| Capability::Size(Some(n))),
+            b"SIZE" => match params.map(exactly::<1>) {
+                None => Capability::Size(None),
+                Some(Some([n])) => number(n).map_or_else(other, |n| Capability::Size(Some(n))),
                 _ => other(),
             },
             b"AUTH" => Capability::Auth {
-                mechanisms: words.into_iter().map(Cow::Borrowed).collect(),
+                mechanisms: list(),
                 legacy_form: false,
             },
             b"8BITMIME" => bare(Capability::EightBitMime),
@@ -162,27 +166,27 @@ impl<'a> Capability<'a> {
             b"VRFY" => bare(Capability::Vrfy),
             b"EXPN" => bare(Capability::Expn),
             b"HELP" => bare(Capability::Help),
-            b"DELIVERBY" => match words.as_slice() {
-                [] if params.is_none() => Capability::DeliverBy(None),
-                [n] => number(n).map_or_else(other, |n| Capability::DeliverBy(Some(n))),
+            b"DELIVERBY" => match params.map(exactly::<1>) {
+                None => Capability::DeliverBy(None),
+                Some(Some([n])) => number(n).map_or_else(other, |n| Capability::DeliverBy(Some(n))),
                 _ => other(),
             },
-            b"MT-PRIORITY" => match words.as_slice() {
-                [] if params.is_none() => Capability::MtPriority(None),
-                [profile] => Capability::MtPriority(Some(Cow::Borrowed(*profile))),
+            b"MT-PRIORITY" => match params.map(exactly::<1>) {
+                None => Capability::MtPriority(None),
+                Some(Some([profile])) => Capability::MtPriority(Some(Cow::Borrowed(profile))),
                 _ => other(),
             },
-            b"FUTURERELEASE" => match words.as_slice() {
-                [interval, datetime] => {
+            b"FUTURERELEASE" => match params.and_then(exactly::<2>) {
+                Some([interval, datetime]) => {
                     number(interval).map_or_else(other, |max_interval| Capability::FutureRelease {
                         max_interval,
-                        max_datetime: Cow::Borrowed(*datetime),
+                        max_datetime: Cow::Borrowed(datetime),
                     })
                 }
                 _ => other(),
             },
-            b"XCLIENT" => Capability::Xclient(words.into_iter().map(Cow::Borrowed).collect()),
-            b"XFORWARD" => Capability::Xforward(words.into_iter().map(Cow::Borrowed).collect()),
+            b"XCLIENT" => Capability::Xclient(list()),
+            b"XFORWARD" => Capability::Xforward(list()),
             _ => other(),
         }
     }
@@ -367,9 +371,47 @@ impl<'a> EhloResponse<'a> {
     }
 
     /// Reads an EHLO response from the start of `input`, returning it and the input after it.
+    ///
+    /// The whole reply is read (and its errors reported) before it is judged as an EHLO
+    /// response, as [`parse_reply`] followed by [`from_reply`](Self::from_reply) would.
     pub fn parse(input: &'a [u8], config: &ReplyConfig) -> Result<(Self, &'a [u8]), EhloError> {
-        let (reply, rest) = parse_reply(input, config)?;
-        Ok((Self::from_reply(&reply)?, rest))
+        let mut cursor = LineCursor::new(input, config);
+        let (code, first, mut last) = cursor.next_line()?;
+        let offset = if first.text().is_some() { 4 } else { 3 };
+        // The cursor borrows every text from the input.
+        let (domain, greeting) = match first.into_text() {
+            Some(Cow::Borrowed(text)) => split_first_line(text),
+            _ => ("", None),
+        };
+        let mut failed = if code != ReplyCode::OK {
+            Some(EhloError::NotOk { code })
+        } else if domain.is_empty() {
+            Some(EhloError::MissingDomain { offset })
+        } else {
+            None
+        };
+        // Large servers offer about 15 extensions: one allocation in the common case.
+        let mut capabilities = Vec::with_capacity(16);
+        while !last {
+            let (_, line, is_last) = cursor.next_line()?;
+            last = is_last;
+            if failed.is_none() {
+                capabilities.push(match line.into_text() {
+                    Some(Cow::Borrowed(text)) => Capability::parse(text),
+                    Some(Cow::Owned(text)) => Capability::parse(&text).into_owned(),
+                    None => Capability::parse(""),
+                });
+            }
+        }
+        if let Some(error) = failed.take() {
+            return Err(error);
+        }
+        let ehlo = EhloResponse {
+            domain: Cow::Borrowed(domain),
+            greeting: greeting.map(Cow::Borrowed),
+            capabilities,
+        };
+        Ok((ehlo, cursor.rest()))
     }
 
     /// Reads the capabilities of a parsed reply, borrowing its text where the reply borrows.
@@ -486,10 +528,26 @@ impl<'a> EhloResponse<'a> {
     }
 }
 
+/// The words of a parameter list (separated by one or more spaces), if there are exactly `N`.
+fn exactly<const N: usize>(params: &str) -> Option<[&str; N]> {
+    let mut words = params.split(' ').filter(|w| !w.is_empty());
+    let mut out = [""; N];
+    for slot in &mut out {
+        *slot = words.next()?;
+    }
+    words.next().is_none().then_some(out)
+}
+
 /// `Domain [ SP ehlo-greet ]`
 fn split_first_line(text: &str) -> (&str, Option<&str>) {
-    match text.split_once(' ') {
-        Some((domain, greeting)) => (domain, Some(greeting)),
+    split_at_space(text)
+}
+
+/// The text before the first space, and the text after it if there is a space. A byte loop:
+/// the texts are short, and shorter than `str::split_once` is quick.
+fn split_at_space(text: &str) -> (&str, Option<&str>) {
+    match text.bytes().position(|b| b == b' ') {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
         None => (text, None),
     }
 }

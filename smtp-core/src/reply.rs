@@ -34,7 +34,7 @@ use std::fmt;
 use crate::status::EnhancedStatus;
 
 mod builder;
-mod parse;
+pub(crate) mod parse;
 mod reader;
 #[cfg(test)]
 mod tests;
@@ -187,6 +187,11 @@ impl<'a> ReplyLine<'a> {
         self.text.as_deref()
     }
 
+    /// Takes the text out of the line.
+    pub(crate) fn into_text(self) -> Option<Cow<'a, str>> {
+        self.text
+    }
+
     /// The text as stored, to borrow from for the reply's lifetime.
     pub(crate) fn text_cow(&self) -> Option<&Cow<'a, str>> {
         self.text.as_ref()
@@ -217,6 +222,10 @@ impl<'a> ReplyLine<'a> {
 /// An enhanced status code at the start of a text, with the length it takes including the one
 /// space after it; the code must end the text or be followed by a space (RFC 2034 §4).
 fn line_status(text: &str) -> Option<(EnhancedStatus, u8)> {
+    // Most lines that have no status fail here, before the full parse.
+    if text.as_bytes().get(1) != Some(&b'.') {
+        return None;
+    }
     let (status, len) = EnhancedStatus::parse_prefix(text.as_bytes())?;
     match text.as_bytes().get(len) {
         None => Some((status, len as u8)),

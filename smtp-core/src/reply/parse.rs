@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use nom::branch::alt;
-use nom::bytes::complete::take_while;
 use nom::character::streaming::{char, satisfy};
 use nom::combinator::value;
 use nom::{IResult, Parser};
@@ -185,11 +184,48 @@ pub fn parse_reply<'a>(
     input: &'a [u8],
     config: &ReplyConfig,
 ) -> Result<(Reply<'a>, &'a [u8]), ReplyError> {
+    let mut cursor = LineCursor::new(input, config);
     let mut lines = Vec::new();
-    let mut code = None;
-    let mut pos = 0;
     loop {
-        if lines.len() == config.max_lines {
+        let (code, line, last) = cursor.next_line()?;
+        lines.push(line);
+        if last {
+            return Ok((Reply::from_parts(code, lines), cursor.rest()));
+        }
+    }
+}
+
+/// Reads the lines of one reply in order, with every check [`parse_reply`] makes, for callers
+/// that consume lines as they come (the EHLO reader) instead of collecting them.
+pub(crate) struct LineCursor<'a, 'c> {
+    input: &'a [u8],
+    config: &'c ReplyConfig,
+    pos: usize,
+    code: Option<ReplyCode>,
+    count: usize,
+}
+
+impl<'a, 'c> LineCursor<'a, 'c> {
+    pub(crate) fn new(input: &'a [u8], config: &'c ReplyConfig) -> Self {
+        LineCursor {
+            input,
+            config,
+            pos: 0,
+            code: None,
+            count: 0,
+        }
+    }
+
+    /// The input after the lines read so far.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.input[self.pos..]
+    }
+
+    /// The next line with the reply's code and whether it is the last line. Must not be called
+    /// after the last line.
+    pub(crate) fn next_line(&mut self) -> Result<(ReplyCode, ReplyLine<'a>, bool), ReplyError> {
+        let (input, config, pos) = (self.input, self.config, self.pos);
+        if self.count == config.max_lines {
             return Err(ReplyError::TooManyLines {
                 offset: pos,
                 limit: config.max_lines,
@@ -203,7 +239,7 @@ pub fn parse_reply<'a>(
             Some((b'\r', body)) => (body, true),
             _ => (content, false),
         };
-        let parsed = reply_line(body, pos, code, lf.is_some())?;
+        let parsed = reply_line(body, pos, self.code, lf.is_some())?;
         let Some(lf) = lf else {
             return Err(if window.len() == config.max_line_len {
                 ReplyError::LineTooLong {
@@ -217,26 +253,24 @@ pub fn parse_reply<'a>(
         if !has_cr {
             return Err(ReplyError::MissingCr { offset: pos + lf });
         }
-        let Some((line_code, last, text)) = parsed else {
+        let Some((code, last, text)) = parsed else {
             unreachable!("a complete line is parsed to the end");
         };
         let line = ReplyLine::from_text(text.map(Cow::Borrowed));
         if let Some(status) = line.status()
             && config.status_check == StatusCheck::Reject
-            && !status.agrees_with_reply_code(line_code.get())
+            && !status.agrees_with_reply_code(code.get())
         {
             return Err(ReplyError::StatusMismatch {
                 offset: pos + 4,
-                code: line_code,
+                code,
                 status,
             });
         }
-        code = Some(line_code);
-        lines.push(line);
-        pos += lf + 1;
-        if last {
-            return Ok((Reply::from_parts(line_code, lines), &input[pos..]));
-        }
+        self.code = Some(code);
+        self.count += 1;
+        self.pos = pos + lf + 1;
+        Ok((code, line, last))
     }
 }
 
@@ -263,7 +297,12 @@ fn reply_line(
     complete: bool,
 ) -> Result<Option<(ReplyCode, bool, Option<&str>)>, ReplyError> {
     let at = |rest: &[u8]| start + body.len() - rest.len();
-    let (rest, code) = match reply_code(body) {
+    // Fast path for the common case; the grammar below gives the partial-input and error answers.
+    let fast = match body.first_chunk::<3>() {
+        Some(digits) => ReplyCode::from_digits(*digits).map(|code| (&body[3..], code)),
+        None => None,
+    };
+    let (rest, code) = match fast.map_or_else(|| reply_code(body), Ok) {
         Ok(ok) => ok,
         Err(nom::Err::Incomplete(_)) if !complete => return Ok(None),
         Err(nom::Err::Incomplete(_)) => {
@@ -284,7 +323,12 @@ fn reply_line(
             found: code,
         });
     }
-    let (text_bytes, separator) = match separator(rest) {
+    let fast = match rest.first() {
+        Some(b'-') => Some((&rest[1..], Separator::Continue)),
+        Some(b' ') => Some((&rest[1..], Separator::Last)),
+        _ => None,
+    };
+    let (text_bytes, separator) = match fast.map_or_else(|| separator(rest), Ok) {
         Ok(ok) => ok,
         Err(nom::Err::Incomplete(_)) if !complete => return Ok(None),
         // The bare code: the last line, without text.
@@ -324,19 +368,24 @@ fn separator(input: &[u8]) -> ParseResult<'_, Separator> {
 /// Returns the text when the body is complete, `None` when it is a valid start of a text, or the
 /// position of the first byte that cannot be text.
 fn textstring(input: &[u8], complete: bool) -> Result<Option<&str>, usize> {
-    let Ok((rest, text)) = take_while::<_, _, nom::error::Error<&[u8]>>(|b: u8| {
-        b == b'\t' || (b' '..=b'~').contains(&b) || b >= 0x80
-    })
-    .parse(input) else {
-        unreachable!("take_while accepts the empty input");
-    };
-    if !rest.is_empty() {
+    // Branch-free over the whole text so that it vectorizes; the position is looked for only
+    // when something is wrong.
+    let bad = input.iter().fold(false, |bad, &b| {
+        bad | ((b < b' ' && b != b'\t') | (b == 0x7f))
+    });
+    let text = if bad {
+        let at = input
+            .iter()
+            .position(|&b| (b < b' ' && b != b'\t') || b == 0x7f)
+            .unwrap_or(input.len());
         // Check the UTF-8 before the control character first, so the error is the first bad byte.
-        if let Err(e) = std::str::from_utf8(text) {
+        if let Err(e) = std::str::from_utf8(&input[..at]) {
             return Err(e.valid_up_to());
         }
-        return Err(text.len());
-    }
+        return Err(at);
+    } else {
+        input
+    };
     match std::str::from_utf8(text) {
         Ok(text) if complete => Ok(Some(text)),
         Ok(_) => Ok(None),
