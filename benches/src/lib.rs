@@ -1,1 +1,126 @@
 //! Shared inputs for the criterion benchmarks in `benches/benches/`.
+
+/// A realistic mix of command lines, as a submission or relay client sends them in one
+/// session (weighted towards MAIL and RCPT, with the parameters real clients add).
+pub const COMMAND_MIX: &[&[u8]] = &[
+    b"EHLO mail-ed1-f54.google.com\r\n",
+    b"STARTTLS\r\n",
+    b"EHLO mail-ed1-f54.google.com\r\n",
+    b"AUTH PLAIN AHVzZXJAZXhhbXBsZS5jb20Ac2VjcmV0cGFzc3dvcmQ=\r\n",
+    b"MAIL FROM:<newsletter-bounces+user=example.org@lists.example.com> SIZE=48213 BODY=8BITMIME\r\n",
+    b"RCPT TO:<alice@example.org>\r\n",
+    b"RCPT TO:<bob.smith@mail.example.net> NOTIFY=FAILURE,DELAY ORCPT=rfc822;bob.smith@example.net\r\n",
+    b"RCPT TO:<carol@example.org>\r\n",
+    b"DATA\r\n",
+    b"MAIL FROM:<> SIZE=2048\r\n",
+    b"RCPT TO:<postmaster@example.org>\r\n",
+    b"BDAT 2048 LAST\r\n",
+    b"RSET\r\n",
+    b"MAIL FROM:<sender@example.com> BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=QQ314159\r\n",
+    b"RCPT TO:<dave@example.org>\r\n",
+    b"NOOP\r\n",
+    b"QUIT\r\n",
+];
+
+/// A pipelined stream (RFC 2920) of `transactions` envelope transactions: MAIL, three RCPT,
+/// RSET, as one byte string.
+pub fn pipelined_stream(transactions: usize) -> Vec<u8> {
+    let mut out = b"EHLO client.example.org\r\n".to_vec();
+    for i in 0..transactions {
+        out.extend_from_slice(
+            format!(
+                "MAIL FROM:<sender{i}@example.com> SIZE={} BODY=8BITMIME\r\n\
+                 RCPT TO:<alice{i}@example.org>\r\n\
+                 RCPT TO:<bob@mail{i}.example.net> NOTIFY=FAILURE\r\n\
+                 RCPT TO:<carol@example.org>\r\n\
+                 RSET\r\n",
+                1000 + i
+            )
+            .as_bytes(),
+        );
+    }
+    out.extend_from_slice(b"QUIT\r\n");
+    out
+}
+
+/// A deterministic stream of pseudo-random numbers (no RNG crate: the inputs must be the same on
+/// every machine and every run).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        // Knuth's MMIX constants.
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: u64) -> usize {
+        (self.next() % n) as usize
+    }
+}
+
+const WORDS: &[&str] = &[
+    "the", "delivery", "of", "message", "to", "server", "was", "deferred", "because", "mailbox",
+    "quota", "and", "a", "report", "will", "follow", "please", "see", "attached", "invoice",
+    "meeting", "tomorrow", "at", "ten", "regards", "thanks", "for", "your", "order", "shipping",
+];
+
+const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// About `size` octets of realistic message text, with CRLF line ends: a header block, then
+/// MIME parts of prose (lines up to 78 columns, some starting with a dot, some quoted, some
+/// empty) and base64 (76-column lines), as a mail client writes them. Not dot-stuffed.
+pub fn message_text(size: usize) -> Vec<u8> {
+    let mut rng = Lcg(0x5eed);
+    let mut out = Vec::with_capacity(size + 1024);
+    out.extend_from_slice(
+        b"Received: from mail.example.org (mail.example.org [192.0.2.25])\r\n\
+          \tby mx.example.net with ESMTPS id 4XyZ12; Mon, 2 Dec 2024 10:00:00 +0000\r\n\
+          From: Alice Example <alice@example.org>\r\n\
+          To: Bob Example <bob@example.net>\r\n\
+          Subject: Quarterly report and invoice\r\n\
+          Date: Mon, 2 Dec 2024 10:00:00 +0000\r\n\
+          Message-ID: <20241202100000.12345@example.org>\r\n\
+          MIME-Version: 1.0\r\n\
+          Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n",
+    );
+    while out.len() < size {
+        out.extend_from_slice(b"--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n");
+        for _ in 0..40 + rng.below(40) {
+            match rng.below(20) {
+                0 => {}
+                1 => out.extend_from_slice(b"."),
+                2 => out.extend_from_slice(b"> "),
+                _ => {}
+            }
+            let mut column = 0;
+            let width = 40 + rng.below(38);
+            while column < width {
+                let word = WORDS[rng.below(WORDS.len() as u64)];
+                out.extend_from_slice(word.as_bytes());
+                out.push(b' ');
+                column += word.len() + 1;
+            }
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(
+            b"--b1\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+        );
+        for _ in 0..100 + rng.below(200) {
+            for _ in 0..76 {
+                out.push(BASE64[rng.below(64)]);
+            }
+            out.extend_from_slice(b"\r\n");
+        }
+    }
+    out.extend_from_slice(b"--b1--\r\n");
+    out
+}
+
+/// 1 MiB of [`message_text`] in `DATA` wire form: dot-stuffed, ending with `CRLF "." CRLF`.
+pub fn data_wire_1mib() -> Vec<u8> {
+    smtp_core::transfer::dot_stuff(&message_text(1 << 20))
+}

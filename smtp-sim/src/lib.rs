@@ -1,6 +1,27 @@
 //! A fake receiving MX for integration tests.
 //!
-//! `smtp-sim` will drive `smtp-core`'s server session over tokio and answer as real receivers do:
-//! throttling, block lists, PTR checks, provider-specific replies, greylisting, rate limits and
-//! bounces sent after acceptance. Its issue comes after the session state machine lands; this crate
-//! holds its place in the workspace until then.
+//! `smtp-sim` answers as real receivers do, following a [`scenario`]: ordered rules that match
+//! on the SMTP step, addresses, HELO name, client address, message counters and seeded
+//! probabilities, and that reply, delay, drop, close, accept, discard, or accept and then send a
+//! report. Every accepted message is [captured](capture), every decision logged with the
+//! classification a bounce classifier should reach, and everything is readable over an HTTP
+//! [`api`].
+//!
+//! The SMTP listener itself waits for smtp-core's server session; [`sim::Simulator`] is the
+//! interface its connection driver will call.
+
+pub mod api;
+pub mod capture;
+pub mod rules;
+pub mod scenario;
+pub mod sim;
+pub mod types;
+
+/// The simulator's own domain by default; the SES mailbox simulator addresses are answered on
+/// it as on `simulator.amazonses.com`.
+pub const DEFAULT_SIM_DOMAIN: &str = "smtp-sim.test";
+
+/// The README's Rust examples, run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -1,0 +1,414 @@
+//! The `DATA` receiver: dot-unstuffing and the one true end of data.
+
+use std::sync::OnceLock;
+
+use memchr::{memchr2, memmem};
+
+use super::{DataSink, TransferError};
+
+/// What to do with a bare LF (a LF not preceded by CR) or a bare CR (a CR not followed by LF)
+/// inside message data. RFC 5321 §2.3.8 forbids both; the choice mirrors Postfix's
+/// `smtpd_forbid_bare_newline` (reject) and its older lenient behaviour (normalise).
+///
+/// Whatever the policy, a bare LF or CR never starts a line: only a real `CRLF` does. So a `.`
+/// after a bare line end is neither unstuffed nor an end of data, which is what makes `"\n.\n"`,
+/// `"\r.\r"` and their kin harmless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LineEndPolicy {
+    /// Refuse the message with `550 5.5.2` (but read on to the end of data). The default.
+    #[default]
+    Reject,
+    /// Accept the message and write `CRLF` in place of the bare LF or CR.
+    Normalize,
+    /// Accept the message with the byte as it came; [`DataSummary`] counts them.
+    Keep,
+}
+
+/// Limits and policies of a [`DataReceiver`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DataConfig {
+    /// What to do with a LF not preceded by CR. Default: reject.
+    pub bare_lf: LineEndPolicy,
+    /// What to do with a CR not followed by LF. Default: reject.
+    pub bare_cr: LineEndPolicy,
+    /// Largest accepted message, in octets after unstuffing and without the final `.` line (the
+    /// size RFC 1870 defines). Default: 10 240 000, Postfix's `message_size_limit` default.
+    pub max_size: u64,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self {
+            bare_lf: LineEndPolicy::Reject,
+            bare_cr: LineEndPolicy::Reject,
+            max_size: 10_240_000,
+        }
+    }
+}
+
+/// What a message that ended well looked like.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DataSummary {
+    /// Octets written to the sink.
+    pub size: u64,
+    /// Bare LFs seen (kept or normalised, per the policy).
+    pub bare_lf: u64,
+    /// Bare CRs seen (kept or normalised, per the policy).
+    pub bare_cr: u64,
+}
+
+/// What [`DataReceiver::feed`] found.
+#[must_use]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataStatus {
+    /// All the input was consumed and the end of data is still to come.
+    Partial,
+    /// The end of data (`CRLF "." CRLF`) was read.
+    Done {
+        /// Input octets consumed by this call, up to and including the final `".\r\n"`; the rest
+        /// of the input belongs to the command parser.
+        consumed: usize,
+        /// The message's fate. On `Err`, discard what the sink holds: the message up to the
+        /// error (the offending bare LF or CR included; the first `max_size` octets for
+        /// [`TransferError::TooBig`]), the same however the input was split.
+        outcome: Result<DataSummary, TransferError>,
+    },
+}
+
+/// Where the receiver stands in the wire data, between two octets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// At the start of a line: the start of data or just after `CRLF`.
+    LineStart,
+    /// After a `.` at the start of a line (not written: it is stuffing or the end).
+    Dot,
+    /// After `.` CR at the start of a line (neither written yet).
+    DotCr,
+    /// Inside a line; the previous octet is not a CR.
+    Text,
+    /// Inside a line just after a CR, which has been written already.
+    Cr,
+    /// The end of data was read.
+    Done,
+}
+
+/// Receives the text of a `DATA` command, from the octet after the `354` reply's trigger (the
+/// `CRLF` ending `DATA`) to the `CRLF "." CRLF` that ends it.
+///
+/// Feed it input slices as they arrive with [`feed`](Self::feed); it writes the unstuffed message
+/// into a [`DataSink`] and, once the end is seen, returns how much of the last slice it used.
+/// The scan is driven by `memchr2` over CR and LF, and plain runs of text are written to the sink
+/// in one piece.
+///
+/// The end of data is recognised only as `CRLF "." CRLF` (or `"." CRLF` right at the start); a
+/// bare LF or a bare CR is never a line end for this purpose (see [`LineEndPolicy`]).
+#[derive(Debug, Clone)]
+pub struct DataReceiver {
+    config: DataConfig,
+    state: State,
+    /// Wire octets consumed by earlier calls.
+    offset: u64,
+    summary: DataSummary,
+    error: Option<TransferError>,
+}
+
+impl DataReceiver {
+    /// A receiver for one message, at the start of its data.
+    pub fn new(config: DataConfig) -> Self {
+        Self {
+            config,
+            state: State::LineStart,
+            offset: 0,
+            summary: DataSummary::default(),
+            error: None,
+        }
+    }
+
+    /// Whether the end of data has been read.
+    pub fn is_done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// Reads `input`, writing message octets to `sink`.
+    ///
+    /// Returns [`DataStatus::Partial`] when all of `input` was used and more is needed, or
+    /// [`DataStatus::Done`] with the number of octets used. After `Done`, further calls consume
+    /// nothing and return the same outcome.
+    pub fn feed<S: DataSink + ?Sized>(&mut self, input: &[u8], sink: &mut S) -> DataStatus {
+        if self.state == State::Done {
+            return self.done(0);
+        }
+        let mut scan = Scan {
+            input,
+            run: 0,
+            lf_dot: None,
+            receiver: self,
+            sink,
+        };
+        let end = scan.run_to_end();
+        match end {
+            Some(consumed) => {
+                self.state = State::Done;
+                self.offset += consumed as u64;
+                self.done(consumed)
+            }
+            None => {
+                self.offset += input.len() as u64;
+                DataStatus::Partial
+            }
+        }
+    }
+
+    fn done(&self, consumed: usize) -> DataStatus {
+        DataStatus::Done {
+            consumed,
+            outcome: match self.error {
+                Some(error) => Err(error),
+                None => Ok(self.summary),
+            },
+        }
+    }
+
+    fn fail(&mut self, error: TransferError) {
+        if self.error.is_none() {
+            self.error = Some(error);
+        }
+    }
+}
+
+/// Octets checked at once by [`is_plain`].
+const BLOCK: usize = 64;
+
+/// Whether in the first [`BLOCK`] octets of `window` (which holds one octet more) every CR is
+/// followed by LF, and every LF but one at the start is preceded by CR. Written as a fixed-length
+/// fold without early exit so that the compiler turns it into vector compares. (Lines starting
+/// with a dot are kept out of the block by [`lf_dot_finder`].)
+#[inline]
+fn is_plain(window: &[u8]) -> bool {
+    let this: &[u8; BLOCK] = window[..BLOCK]
+        .try_into()
+        .expect("window holds BLOCK + 1 octets");
+    let next: &[u8; BLOCK] = window[1..]
+        .try_into()
+        .expect("window holds BLOCK + 1 octets");
+    let mut odd = 0u8;
+    for i in 0..BLOCK {
+        odd |= u8::from((this[i] == b'\r') != (next[i] == b'\n'));
+    }
+    odd == 0
+}
+
+/// Finds `LF "."`, where a line might start with a dot, for the whole-block scan.
+fn lf_dot_finder() -> &'static memmem::Finder<'static> {
+    static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    FINDER.get_or_init(|| memmem::Finder::new(b"\n."))
+}
+
+/// One call's walk over its input. `run` is the start of input octets that are waiting to be
+/// written verbatim (up to the current position).
+struct Scan<'a, 'r, S: ?Sized> {
+    input: &'a [u8],
+    run: usize,
+    /// Index of the next `LF "."` in `input` at or after the position it was sought from (or
+    /// the input's length): blocks are scanned whole only up to there.
+    lf_dot: Option<usize>,
+    receiver: &'r mut DataReceiver,
+    sink: &'r mut S,
+}
+
+impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
+    /// Walks the input; returns the consumed count if the end of data is in it.
+    fn run_to_end(&mut self) -> Option<usize> {
+        let input = self.input;
+        let len = input.len();
+        let mut pos = 0;
+        let mut state = self.receiver.state;
+        while pos < len {
+            match state {
+                State::Text
+                    if pos + BLOCK < len
+                        && !matches!(input[pos], b'\r' | b'\n')
+                        && pos + BLOCK <= self.next_lf_dot(pos)
+                        && is_plain(&input[pos..=pos + BLOCK]) =>
+                {
+                    // Whole blocks of plain lines: no per-line work.
+                    pos += BLOCK;
+                    let stop = self.lf_dot.unwrap_or(len).min(len - 1);
+                    while pos + BLOCK <= stop && is_plain(&input[pos..=pos + BLOCK]) {
+                        pos += BLOCK;
+                    }
+                    state = match input[pos - 1] {
+                        b'\r' => State::Cr,
+                        b'\n' => State::LineStart,
+                        _ => State::Text,
+                    };
+                }
+                State::Text => match memchr2(b'\r', b'\n', &input[pos..]) {
+                    None => pos = len,
+                    Some(found) => {
+                        let at = pos + found;
+                        if input[at] == b'\n' {
+                            self.bare_lf(at);
+                            pos = at + 1;
+                        } else if at + 1 == len {
+                            // The CR is written with its run; the next slice tells what it was.
+                            pos = len;
+                            state = State::Cr;
+                        } else if input[at + 1] == b'\n' {
+                            pos = at + 2;
+                            state = State::LineStart;
+                        } else {
+                            pos = at + 1;
+                            self.bare_cr_written(pos);
+                        }
+                    }
+                },
+                State::LineStart => {
+                    if input[pos] == b'.' {
+                        // Never written: either stuffing or the end of data.
+                        self.flush(pos);
+                        pos += 1;
+                        self.run = pos;
+                        state = State::Dot;
+                    } else {
+                        state = State::Text;
+                    }
+                }
+                State::Dot => {
+                    if input[pos] == b'\r' {
+                        pos += 1;
+                        self.run = pos;
+                        state = State::DotCr;
+                    } else {
+                        // A stuffed dot, now dropped; this octet starts the text.
+                        state = State::Text;
+                    }
+                }
+                State::DotCr => {
+                    if input[pos] == b'\n' {
+                        pos += 1;
+                        self.receiver.state = State::Done;
+                        return Some(pos);
+                    }
+                    // `"." CR x`: the dot was stuffing, and the held CR is bare.
+                    self.bare_cr_held(pos);
+                    state = State::Text;
+                }
+                State::Cr => {
+                    if input[pos] == b'\n' {
+                        pos += 1;
+                        state = State::LineStart;
+                    } else {
+                        self.bare_cr_written(pos);
+                        state = State::Text;
+                    }
+                }
+                State::Done => unreachable!("feed returns before scanning once done"),
+            }
+        }
+        self.flush(len);
+        self.receiver.state = state;
+        None
+    }
+
+    /// The index of the next `LF "."` at or after `pos`, or the input's length.
+    #[inline]
+    fn next_lf_dot(&mut self, pos: usize) -> usize {
+        match self.lf_dot {
+            Some(found) if found >= pos => found,
+            _ => {
+                let found = lf_dot_finder()
+                    .find(&self.input[pos..])
+                    .map_or(self.input.len(), |found| pos + found);
+                self.lf_dot = Some(found);
+                found
+            }
+        }
+    }
+
+    /// Writes the pending run `run..to`, unless the message is already refused.
+    #[inline]
+    fn flush(&mut self, to: usize) {
+        if to > self.run {
+            let bytes = &self.input[self.run..to];
+            self.emit(bytes);
+        }
+        self.run = to;
+    }
+
+    /// Writes `bytes` to the sink, minding the size limit.
+    #[inline]
+    fn emit(&mut self, bytes: &[u8]) {
+        let receiver = &mut *self.receiver;
+        if receiver.error.is_some() {
+            return;
+        }
+        let room = receiver.config.max_size - receiver.summary.size;
+        if bytes.len() as u64 > room {
+            // Write what fits, so that the sink's content does not depend on how the input was
+            // split.
+            self.sink.write(&bytes[..room as usize]);
+            receiver.summary.size = receiver.config.max_size;
+            receiver.fail(TransferError::TooBig {
+                limit: receiver.config.max_size,
+            });
+            return;
+        }
+        receiver.summary.size += bytes.len() as u64;
+        self.sink.write(bytes);
+    }
+
+    fn wire_offset(&self, at: usize) -> u64 {
+        self.receiver.offset + at as u64
+    }
+
+    /// A LF at `at` with no CR before it; it is still part of the pending run.
+    fn bare_lf(&mut self, at: usize) {
+        self.receiver.summary.bare_lf += 1;
+        match self.receiver.config.bare_lf {
+            LineEndPolicy::Reject => {
+                self.flush(at + 1);
+                let offset = self.wire_offset(at);
+                self.receiver.fail(TransferError::BareLf { offset });
+            }
+            LineEndPolicy::Normalize => {
+                self.flush(at);
+                self.emit(b"\r");
+            }
+            LineEndPolicy::Keep => {}
+        }
+    }
+
+    /// The octet at `next` follows a CR that has been written already (as part of a run).
+    fn bare_cr_written(&mut self, next: usize) {
+        self.receiver.summary.bare_cr += 1;
+        match self.receiver.config.bare_cr {
+            LineEndPolicy::Reject => {
+                self.flush(next);
+                // `next` is at least 1 inside a slice, or 0 when the CR ended the last slice.
+                let offset = self.wire_offset(next) - 1;
+                self.receiver.fail(TransferError::BareCr { offset });
+            }
+            LineEndPolicy::Normalize => {
+                self.flush(next);
+                self.emit(b"\n");
+            }
+            LineEndPolicy::Keep => {}
+        }
+    }
+
+    /// The octet at `next` follows a `"." CR` whose CR was held back; the run starts at `next`.
+    fn bare_cr_held(&mut self, next: usize) {
+        self.receiver.summary.bare_cr += 1;
+        match self.receiver.config.bare_cr {
+            LineEndPolicy::Reject => {
+                self.emit(b"\r");
+                let offset = self.wire_offset(next) - 1;
+                self.receiver.fail(TransferError::BareCr { offset });
+            }
+            LineEndPolicy::Normalize => self.emit(b"\r\n"),
+            LineEndPolicy::Keep => self.emit(b"\r"),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! What the rule engine knows about one connection: who the client is, what it said so far, the
+//! current mail transaction, and the session's own seeded random stream.
+
+use chacha20::ChaCha8Rng;
+use rand_core::{Rng, SeedableRng};
+use smtp_core::status::EnhancedStatus;
+
+use crate::capture::ReportKind;
+use crate::scenario::Expectation;
+use crate::types::{ClientIdentity, SessionId, Timestamp};
+
+/// The numbers of the current message: in the run, and for this client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageNumber {
+    /// 1-based among all messages of the run.
+    pub run: u64,
+    /// 1-based among the messages of this client address.
+    pub client: u64,
+}
+
+/// A report owed once the message is stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingReport {
+    /// Its kind.
+    pub kind: ReportKind,
+    /// The status a bounce reports.
+    pub status: Option<EnhancedStatus>,
+    /// The rendered text.
+    pub text: Option<String>,
+}
+
+/// A recipient accepted in the current transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedRecipient {
+    /// The address.
+    pub address: String,
+    /// The rule that accepted it.
+    pub rule: Option<String>,
+    /// What that rule expects a classifier to conclude.
+    pub expect: Option<Expectation>,
+    /// A report to send once the message is stored.
+    pub report: Option<PendingReport>,
+    /// Whether this recipient's copy is silently thrown away.
+    pub discard: bool,
+}
+
+/// One connection as the rule engine sees it. Made by [`super::Engine::open_session`].
+#[derive(Debug)]
+pub struct SessionContext {
+    /// The session id.
+    pub id: SessionId,
+    /// The client.
+    pub client: ClientIdentity,
+    /// When it connected.
+    pub started: Timestamp,
+    /// The HELO/EHLO name, once given.
+    pub helo: Option<String>,
+    /// The envelope sender of the current transaction (empty string: null reverse-path).
+    pub sender: Option<String>,
+    /// Recipients accepted in the current transaction.
+    pub recipients: Vec<AcceptedRecipient>,
+    /// The numbers of the current message, from `MAIL FROM` on.
+    pub message: Option<MessageNumber>,
+    rng: ChaCha8Rng,
+}
+
+impl SessionContext {
+    pub(crate) fn new(
+        id: SessionId,
+        client: ClientIdentity,
+        started: Timestamp,
+        seed: u64,
+    ) -> Self {
+        // One key for the run, one stream per session: a session's draws depend on the seed,
+        // its id and its own commands, never on other sessions running beside it.
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(id.0);
+        SessionContext {
+            id,
+            client,
+            started,
+            helo: None,
+            sender: None,
+            recipients: Vec::new(),
+            message: None,
+            rng,
+        }
+    }
+
+    /// Ends the mail transaction (RSET, a new HELO, or after the end of data).
+    pub fn reset_transaction(&mut self) {
+        self.sender = None;
+        self.recipients.clear();
+        self.message = None;
+    }
+
+    /// A uniform draw in [0, 1) from the session's stream.
+    pub(crate) fn draw(&mut self) -> f64 {
+        // The top 53 bits fill an f64 mantissa exactly.
+        (self.rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+}
