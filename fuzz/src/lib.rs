@@ -3,3 +3,4 @@
 
 pub mod command;
 pub mod data_receiver;
+pub mod reply;
