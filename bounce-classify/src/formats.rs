@@ -9,7 +9,10 @@
 mod amazonses;
 mod arf;
 mod blocks;
+mod dragonfly;
+mod exim;
 mod plaintext;
+mod qmail;
 mod rfc3464;
 mod rfc3834;
 
@@ -36,6 +39,10 @@ pub(crate) struct Found {
     pub(crate) feedback_type: Option<String>,
     /// A reason the format itself establishes (complaint, auto-reply, success, suppression).
     pub(crate) reason: Option<Reason>,
+    /// A reason the format implies when neither the text, the status code nor the SMTP step
+    /// says anything (qmail's "in the queue too long" → expired, a Sendmail `X-Unix` mailer
+    /// exit → mailererror). Weaker than every other piece of evidence.
+    pub(crate) fallback: Option<Reason>,
 }
 
 /// What a recogniser read from a message.
@@ -57,6 +64,9 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("amazonses", amazonses::decode),
     ("rfc3464", rfc3464::decode),
     ("rfc3834", rfc3834::decode),
+    ("dragonfly", dragonfly::decode),
+    ("qmail", qmail::decode),
+    ("exim", exim::decode),
     ("plaintext", plaintext::decode),
 ];
 
