@@ -15,6 +15,7 @@ mod plaintext;
 mod qmail;
 mod rfc3464;
 mod rfc3834;
+mod v5sendmail;
 
 use crate::message::Message;
 use crate::reason::Reason;
@@ -67,6 +68,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),
     ("exim", exim::decode),
+    ("v5sendmail", v5sendmail::decode),
     ("plaintext", plaintext::decode),
 ];
 
