@@ -12,9 +12,11 @@ mod blocks;
 mod dragonfly;
 mod exim;
 mod plaintext;
+mod powermta;
 mod qmail;
 mod rfc3464;
 mod rfc3834;
+mod sendmail;
 mod v5sendmail;
 
 use crate::message::Message;
@@ -63,6 +65,8 @@ pub(crate) type Recogniser = fn(&Message) -> Option<Decoded>;
 pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("arf", arf::decode),
     ("amazonses", amazonses::decode),
+    ("sendmail", sendmail::decode),
+    ("powermta", powermta::decode),
     ("rfc3464", rfc3464::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),

@@ -676,7 +676,28 @@ pub(crate) fn fold(text: &str) -> String {
             }
         }
     }
-    out
+    drop_inner_prefixes(out)
+}
+
+/// A multi-line reply flattened into one line by the reporting MTA (Postfix does this) keeps
+/// its continuation prefixes inside the text: `550-5.7.1 Messages with multiple 550 5.7.1
+/// addresses in From:`. Later copies of the leading `code[- ]status` prefix are removed.
+fn drop_inner_prefixes(folded: String) -> String {
+    let b = folded.as_bytes();
+    if b.len() < 5 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b[3], b'-' | b' ') {
+        return folded;
+    }
+    let Some((_, n)) = smtp_core::status::EnhancedStatus::parse_prefix(&b[4..]) else {
+        return folded;
+    };
+    let status = &folded[4..4 + n];
+    let code = &folded[..3];
+    let head_len = 4 + n;
+    let mut rest = folded[head_len..].to_string();
+    for sep in ['-', ' '] {
+        rest = rest.replace(&format!(" {code}{sep}{status} "), " ");
+    }
+    format!("{}{rest}", &folded[..head_len])
 }
 
 /// `550-5.1.1 text` or `550 5.1.1 text` → `text` (only the code and status).
@@ -754,7 +775,11 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
         .filter(|s| s.subject == 1)
         .and_then(|_| super::codes::classify(ev))
         .map(|v| v.reason);
-    let security = ev.status.is_some_and(|s| s.subject == 7);
+    let security = ev
+        .status
+        .filter(|s| s.subject != 0)
+        .or_else(|| crate::scan::status(ev.text))
+        .is_some_and(|s| s.subject == 7);
     let reason = match reason {
         Reason::UserUnknown if names_a_domain(folded, phrase) => Reason::HostUnknown,
         Reason::UserUnknown if ev.command == Some(Command::Data) => {

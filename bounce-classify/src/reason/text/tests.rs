@@ -244,6 +244,10 @@ fn folding() {
         fold("550-5.7.26 Unauthenticated email\n550-5.7.26 DMARC  policy\n550 5.7.26 end"),
         "550-5.7.26 unauthenticated email dmarc policy end"
     );
+    assert_eq!(
+        fold("550-5.7.1 Messages with multiple 550 5.7.1 addresses in From: header"),
+        "550-5.7.1 messages with multiple addresses in from: header"
+    );
     assert!(has("a spf b", "^spf$"));
     assert!(!has("spfx", "^spf$"));
     assert!(has("x-spf", "^spf$"));
