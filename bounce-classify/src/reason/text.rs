@@ -40,12 +40,14 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
         Reason::RequirePtr,
         &["unverifyable sending", "unverifiable sending"],
     ),
-    // An address (not an IP) on the receiver's block list: the sender is refused.
+    // An address (not an IP) on the receiver's block list, or a mailing list (fml, …) telling
+    // the sender it may not post: the sender is refused.
     (
         Reason::Rejected,
         &[
             "address that has been blacklisted",
             "address has been blacklisted",
+            "you are not a member",
         ],
     ),
     // Postfix: a DNS lookup that returned TRY_AGAIN, not NXDOMAIN.

@@ -137,6 +137,10 @@ fn diagnostics() {
             Reason::Rejected,
         ),
         (
+            "You are not a member of this mailing list <list@example.org>.",
+            Reason::Rejected,
+        ),
+        (
             "Name service error for domain example.org: Host not found, try again",
             Reason::NetworkError,
         ),
