@@ -9,6 +9,7 @@
 mod amazonses;
 mod arf;
 mod blocks;
+mod gateway;
 mod plaintext;
 mod rfc3464;
 mod rfc3834;
@@ -36,6 +37,8 @@ pub(crate) struct Found {
     pub(crate) feedback_type: Option<String>,
     /// A reason the format itself establishes (complaint, auto-reply, success, suppression).
     pub(crate) reason: Option<Reason>,
+    /// The filtering gateway or relay product that wrote the bounce (`gateway.rs`), if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// What a recogniser read from a message.
@@ -60,9 +63,10 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("plaintext", plaintext::decode),
 ];
 
-/// Runs the registry.
+/// Runs the registry, then notes which filtering gateway wrote the bounce (if one did): that is
+/// a fact about the whole message, whatever format it came in.
 pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
-    REGISTRY.iter().find_map(|(name, f)| {
+    let mut decoded = REGISTRY.iter().find_map(|(name, f)| {
         let mut d = f(msg)?;
         if d.recipients.is_empty() {
             return None;
@@ -71,7 +75,13 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
             d.format = name;
         }
         Some(d)
-    })
+    })?;
+    if let Some(product) = gateway::product(msg) {
+        for r in &mut decoded.recipients {
+            r.gateway = Some(product);
+        }
+    }
+    Some(decoded)
 }
 
 /// True when the message looks like a bounce by its envelope: sender or subject of a mailer

@@ -131,6 +131,8 @@ pub(crate) struct Evidence<'a> {
     pub(crate) command: Option<Command>,
     /// The DSN action, lower-case.
     pub(crate) action: Option<&'a str>,
+    /// The filtering gateway or relay product that wrote the bounce, if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// The reason and the name of the rule that gave it.

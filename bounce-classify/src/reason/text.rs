@@ -262,6 +262,15 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "not allowed to connect",
         ],
     ),
+    // --- cls-providers group: phrases seen from providers and gateways (kept together so
+    // that branches merge cleanly). ---
+    // The Postfix DNSBL template (`… blocked using <zone>`), also quoted by relays.
+    (Reason::Blocked, &["blocked using"]),
+    // The client's name and address do not match (an HELO/PTR forward-confirmation check).
+    (Reason::RequirePtr, &["mismatches client ip"]),
+    // A forwarding service could not hand the message on to the destination.
+    (Reason::SystemError, &["upstream error"]),
+    // --- end of cls-providers group ---
     (
         Reason::VirusDetected,
         &["virus", "infected", "^worm$", "trojan", "malware"],
@@ -703,14 +712,20 @@ pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
 
 /// Step 2 of the evidence order. Two readings depend on the other evidence: a user-unknown text
 /// at the DATA step is a recipient-side filter (carriers answer refusals that way after the
-/// data), and an unknown host with a transient (4.x.x) status is a network (DNS) error.
+/// data) unless its status code is about the address (`X.1.x`), and an unknown host with a transient (4.x.x) status is a network (DNS) error.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
     let (reason, phrase) = first_match(folded)?;
     let transient = ev
         .status
         .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
     let reason = match reason {
-        Reason::UserUnknown if ev.command == Some(Command::Data) => Reason::Filtered,
+        // (cls-providers) unless the status is about the address (X.1.x): the remote confirmed
+        // that the mailbox is missing, it only said so late (a pipelined RCPT, a carrier).
+        Reason::UserUnknown
+            if ev.command == Some(Command::Data) && !ev.status.is_some_and(|s| s.subject == 1) =>
+        {
+            Reason::Filtered
+        }
         // A temporary DNS failure says nothing certain about the domain.
         Reason::HostUnknown if transient => Reason::NetworkError,
         r => r,
