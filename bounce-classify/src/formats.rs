@@ -76,10 +76,10 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
         }
         Some(d)
     })?;
-    if let Some(product) = gateway::product(msg) {
-        for r in &mut decoded.recipients {
-            r.gateway = Some(product);
-        }
+    let product = gateway::product(msg);
+    for r in &mut decoded.recipients {
+        r.gateway = product;
+        r.diagnostic = gateway::strip_banners(&r.diagnostic);
     }
     Some(decoded)
 }

@@ -58,6 +58,29 @@ const PRODUCTS: &[(&str, Place, &str)] = &[
     ),
 ];
 
+/// Product names that gateways print in their notices ("Message from InterScan Messaging
+/// Security Suite", "このメールは「m-FILTER」が…"). A product's name is not evidence: "security" or
+/// "filter" in it says nothing about why the message failed, so the names are taken out of the
+/// diagnostic before the text rules read it.
+const BANNERS: &[&str] = &[
+    "interscan messaging security suite",
+    "m-filter",
+    "email security.cloud",
+    "mcafee email and web security",
+    "mcafee email gateway",
+];
+
+/// The diagnostic without product names (ASCII case-insensitive).
+pub(crate) fn strip_banners(text: &str) -> String {
+    let mut out = text.to_string();
+    for banner in BANNERS {
+        while let Some(at) = out.to_ascii_lowercase().find(banner) {
+            out.replace_range(at..at + banner.len(), "");
+        }
+    }
+    out
+}
+
 /// The gateway product that wrote this bounce, if it is one of the known ones.
 pub(crate) fn product(msg: &Message) -> Option<&'static str> {
     PRODUCTS.iter().find_map(|(name, place, marker)| {
@@ -126,6 +149,16 @@ mod tests {
             let m = message::read(raw.as_bytes()).unwrap();
             assert_eq!(product(&m), want, "{raw}");
         }
+    }
+
+    #[test]
+    fn banners_are_not_evidence() {
+        assert_eq!(
+            strip_banners("Message from InterScan Messaging Security Suite: unable"),
+            "Message from : unable"
+        );
+        assert_eq!(strip_banners("「M-Filter」が 550 no"), "「」が 550 no");
+        assert_eq!(strip_banners("content filter"), "content filter");
     }
 
     #[test]
