@@ -722,7 +722,7 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
         // (cls-providers) unless the status is about the address (X.1.x): the remote confirmed
         // that the mailbox is missing, it only said so late (a pipelined RCPT, a carrier).
         Reason::UserUnknown
-            if ev.command == Some(Command::Data) && !ev.status.is_some_and(|s| s.subject == 1) =>
+            if ev.command == Some(Command::Data) && ev.status.is_none_or(|s| s.subject != 1) =>
         {
             Reason::Filtered
         }
