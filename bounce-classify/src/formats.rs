@@ -11,6 +11,7 @@ mod arf;
 mod blocks;
 mod dragonfly;
 mod exim;
+mod gateway;
 mod plaintext;
 mod powermta;
 mod qmail;
@@ -46,6 +47,8 @@ pub(crate) struct Found {
     /// says anything (qmail's "in the queue too long" → expired, a Sendmail `X-Unix` mailer
     /// exit → mailererror). Weaker than every other piece of evidence.
     pub(crate) fallback: Option<Reason>,
+    /// The filtering gateway or relay product that wrote the bounce (`gateway.rs`), if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// What a recogniser read from a message.
@@ -76,9 +79,10 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("plaintext", plaintext::decode),
 ];
 
-/// Runs the registry.
+/// Runs the registry, then notes which filtering gateway wrote the bounce (if one did): that is
+/// a fact about the whole message, whatever format it came in.
 pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
-    REGISTRY.iter().find_map(|(name, f)| {
+    let mut decoded = REGISTRY.iter().find_map(|(name, f)| {
         let mut d = f(msg)?;
         if d.recipients.is_empty() {
             return None;
@@ -87,7 +91,13 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
             d.format = name;
         }
         Some(d)
-    })
+    })?;
+    let product = gateway::product(msg);
+    for r in &mut decoded.recipients {
+        r.gateway = product;
+        r.diagnostic = gateway::strip_banners(&r.diagnostic);
+    }
+    Some(decoded)
 }
 
 /// True when the message looks like a bounce by its envelope: sender or subject of a mailer
