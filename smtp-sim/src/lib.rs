@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod capture;
+pub mod dns;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
