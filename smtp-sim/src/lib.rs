@@ -13,6 +13,7 @@
 pub mod api;
 pub mod capture;
 pub mod dns;
+pub mod identity;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
