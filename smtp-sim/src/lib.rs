@@ -13,7 +13,9 @@
 pub mod api;
 pub mod capture;
 pub mod dns;
+pub mod greylist;
 pub mod identity;
+pub mod ratelimit;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
