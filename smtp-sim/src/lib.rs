@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
+pub mod throttle;
 pub mod types;
 
 /// The simulator's own domain by default; the SES mailbox simulator addresses are answered on
