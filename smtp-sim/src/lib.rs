@@ -15,6 +15,7 @@ pub mod capture;
 pub mod dns;
 pub mod greylist;
 pub mod identity;
+pub mod internet;
 pub mod persona;
 pub mod ratelimit;
 pub mod rules;

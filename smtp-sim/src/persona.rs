@@ -143,45 +143,41 @@ pub struct Vars<'a> {
 impl ReplyText {
     /// The reply with its placeholders filled.
     pub fn render(&self, vars: &Vars<'_>) -> Reply {
-        let domain = |a: &str| a.rsplit_once('@').map_or("", |(_, d)| d).to_owned();
-        let values = [
-            ("{rcpt_domain}", domain(vars.rcpt)),
-            ("{rcpt}", vars.rcpt.to_owned()),
-            ("{sender_domain}", domain(vars.sender)),
-            ("{sender}", vars.sender.to_owned()),
-            ("{from_domain}", vars.from_domain.to_owned()),
-            ("{client_ip}", vars.client_ip.clone()),
-            ("{hostname}", vars.hostname.to_owned()),
-            ("{zone}", vars.zone.to_owned()),
-            ("{reason}", vars.reason.to_owned()),
-            // Postfix's `${rbl_reason?; $rbl_reason}`: "; " and the TXT record, when there is one.
-            (
-                "{rbl_reason}",
-                if vars.reason.is_empty() {
-                    String::new()
-                } else {
-                    format!("; {}", vars.reason)
-                },
-            ),
-            ("{id}", vars.id.to_owned()),
-        ];
-        let lines = self
-            .lines
-            .iter()
-            .map(|line| {
-                let mut out = (*line).to_owned();
-                for (key, value) in &values {
-                    out = out.replace(key, value);
-                }
-                out
-            })
-            .collect();
         Reply {
             code: self.code,
             status: self.status.and_then(|s| s.parse::<EnhancedStatus>().ok()),
-            lines,
+            lines: self.lines.iter().map(|line| fill(line, vars)).collect(),
         }
     }
+}
+
+/// Fills the placeholders of one line of text.
+pub fn fill(line: &str, vars: &Vars<'_>) -> String {
+    let domain = |a: &str| a.rsplit_once('@').map_or("", |(_, d)| d).to_owned();
+    let rbl_reason = if vars.reason.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", vars.reason)
+    };
+    let values = [
+        ("{rcpt_domain}", domain(vars.rcpt)),
+        ("{rcpt}", vars.rcpt.to_owned()),
+        ("{sender_domain}", domain(vars.sender)),
+        ("{sender}", vars.sender.to_owned()),
+        ("{from_domain}", vars.from_domain.to_owned()),
+        ("{client_ip}", vars.client_ip.clone()),
+        ("{hostname}", vars.hostname.to_owned()),
+        ("{zone}", vars.zone.to_owned()),
+        ("{reason}", vars.reason.to_owned()),
+        // Postfix's `${rbl_reason?; $rbl_reason}`.
+        ("{rbl_reason}", rbl_reason),
+        ("{id}", vars.id.to_owned()),
+    ];
+    let mut out = line.to_owned();
+    for (key, value) in &values {
+        out = out.replace(key, value);
+    }
+    out
 }
 
 /// What the receiver does.

@@ -105,16 +105,29 @@ impl Bucket {
 
     fn refill(&mut self, limit: &Limit, now: u64) {
         let cap = u64::from(limit.max) * UNIT;
-        let elapsed = now.saturating_sub(self.updated);
-        let gained = if limit.per_ms == 0 {
-            cap
+        if now <= self.updated {
+            return; // time moves forward only: an earlier `now` neither refills nor rewinds
+        }
+        if self.level >= cap || limit.per_ms == 0 || cap == 0 {
+            self.level = cap;
+            self.updated = now;
+            return;
+        }
+        let elapsed = u128::from(now - self.updated);
+        let (cap128, per) = (u128::from(cap), u128::from(limit.per_ms));
+        let gained = elapsed * cap128 / per;
+        // Only the time turned into whole units is used up, so that frequent calls lose no
+        // refill to rounding.
+        let used = u64::try_from(gained * per / cap128).unwrap_or(u64::MAX);
+        self.level = self
+            .level
+            .saturating_add(u64::try_from(gained).unwrap_or(u64::MAX))
+            .min(cap);
+        self.updated = if self.level == cap {
+            now
         } else {
-            let g = u128::from(elapsed) * u128::from(cap) / u128::from(limit.per_ms);
-            u64::try_from(g).unwrap_or(u64::MAX)
+            self.updated + used
         };
-        self.level = self.level.saturating_add(gained).min(cap);
-        // Time moves forward only: an earlier `now` neither refills nor rewinds.
-        self.updated = self.updated.max(now);
     }
 
     /// Whole tokens available.

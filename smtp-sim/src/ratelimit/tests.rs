@@ -103,6 +103,23 @@ fn a_refusal_takes_no_token_from_other_limits() {
     assert_eq!(l.tokens("ip", "192.0.2.1", Timestamp(0)), Some(9));
 }
 
+#[test]
+fn frequent_calls_lose_no_refill() {
+    // 2 per minute, asked every millisecond: 2 at once, then one every 30 s.
+    let mut l = RateLimits::new(vec![Limit::new(
+        "c",
+        Scope::ClientIp,
+        Counted::Connections,
+        2,
+        60_000,
+    )]);
+    let a = ip("192.0.2.1");
+    let admitted: Vec<u64> = (0..=120_000)
+        .filter(|t| l.connect(a, Timestamp(*t)).is_ok())
+        .collect();
+    assert_eq!(admitted, [0, 1, 30_000, 60_000, 90_000, 120_000]);
+}
+
 proptest! {
     /// Over any run, a bucket admits at most `max` plus what refilled: max * elapsed / per.
     #[test]
