@@ -231,10 +231,18 @@ mod tests {
         assert_eq!(map.for_peer(ip("127.1.2.3")), fresh);
     }
 
+    /// Attributes, and the address, name and HELO they give.
+    type XclientRow = (
+        &'static [(&'static str, &'static str)],
+        IpAddr,
+        Option<&'static str>,
+        Option<&'static str>,
+    );
+
     #[test]
     fn xclient_attributes() {
         let base = ClientIdentity::from_ip(ip("127.0.0.1"));
-        let ok: [(&[(&str, &str)], IpAddr, Option<&str>, Option<&str>); 6] = [
+        let ok: [XclientRow; 6] = [
             (&[("ADDR", "192.0.2.9")], ip("192.0.2.9"), None, None),
             (
                 &[("addr", "IPv6:2001:db8::1")],

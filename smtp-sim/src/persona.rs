@@ -173,10 +173,25 @@ pub fn fill(line: &str, vars: &Vars<'_>) -> String {
         ("{rbl_reason}", rbl_reason),
         ("{id}", vars.id.to_owned()),
     ];
-    let mut out = line.to_owned();
-    for (key, value) in &values {
-        out = out.replace(key, value);
+    // One pass over the line: a value (an address the client chose) is never read again, so
+    // it cannot bring placeholders of its own.
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('{') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        match values.iter().find(|(key, _)| rest.starts_with(key)) {
+            Some((key, value)) => {
+                out.push_str(value);
+                rest = &rest[key.len()..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 

@@ -205,10 +205,8 @@ impl RateLimits {
             sender_domain: None,
             rcpt_domain: None,
         };
-        let concurrent: Vec<(usize, String)> = self
-            .applicable(Counted::Concurrent, &keys)
-            .map(|(i, key)| (i, key))
-            .collect();
+        let concurrent: Vec<(usize, String)> =
+            self.applicable(Counted::Concurrent, &keys).collect();
         for (i, key) in &concurrent {
             let limit = &self.limits[*i];
             if self.open.get(&(*i, key.clone())).copied().unwrap_or(0) >= limit.max {

@@ -174,6 +174,19 @@ fn replies_and_steps() {
 }
 
 #[test]
+fn values_bring_no_placeholders() {
+    let vars = Vars {
+        rcpt: "{client_ip}@x.example",
+        client_ip: "192.0.2.1".into(),
+        ..Vars::default()
+    };
+    assert_eq!(
+        fill("<{rcpt}> from {client_ip} {other}", &vars),
+        "<{client_ip}@x.example> from 192.0.2.1 {other}"
+    );
+}
+
+#[test]
 fn every_reply_is_well_formed() {
     let situations = [
         Situation::Dnsbl,
