@@ -1,5 +1,48 @@
 //! Shared inputs for the criterion benchmarks in `benches/benches/`.
 
+/// A realistic mix of command lines, as a submission or relay client sends them in one
+/// session (weighted towards MAIL and RCPT, with the parameters real clients add).
+pub const COMMAND_MIX: &[&[u8]] = &[
+    b"EHLO mail-ed1-f54.google.com\r\n",
+    b"STARTTLS\r\n",
+    b"EHLO mail-ed1-f54.google.com\r\n",
+    b"AUTH PLAIN AHVzZXJAZXhhbXBsZS5jb20Ac2VjcmV0cGFzc3dvcmQ=\r\n",
+    b"MAIL FROM:<newsletter-bounces+user=example.org@lists.example.com> SIZE=48213 BODY=8BITMIME\r\n",
+    b"RCPT TO:<alice@example.org>\r\n",
+    b"RCPT TO:<bob.smith@mail.example.net> NOTIFY=FAILURE,DELAY ORCPT=rfc822;bob.smith@example.net\r\n",
+    b"RCPT TO:<carol@example.org>\r\n",
+    b"DATA\r\n",
+    b"MAIL FROM:<> SIZE=2048\r\n",
+    b"RCPT TO:<postmaster@example.org>\r\n",
+    b"BDAT 2048 LAST\r\n",
+    b"RSET\r\n",
+    b"MAIL FROM:<sender@example.com> BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=QQ314159\r\n",
+    b"RCPT TO:<dave@example.org>\r\n",
+    b"NOOP\r\n",
+    b"QUIT\r\n",
+];
+
+/// A pipelined stream (RFC 2920) of `transactions` envelope transactions: MAIL, three RCPT,
+/// RSET, as one byte string.
+pub fn pipelined_stream(transactions: usize) -> Vec<u8> {
+    let mut out = b"EHLO client.example.org\r\n".to_vec();
+    for i in 0..transactions {
+        out.extend_from_slice(
+            format!(
+                "MAIL FROM:<sender{i}@example.com> SIZE={} BODY=8BITMIME\r\n\
+                 RCPT TO:<alice{i}@example.org>\r\n\
+                 RCPT TO:<bob@mail{i}.example.net> NOTIFY=FAILURE\r\n\
+                 RCPT TO:<carol@example.org>\r\n\
+                 RSET\r\n",
+                1000 + i
+            )
+            .as_bytes(),
+        );
+    }
+    out.extend_from_slice(b"QUIT\r\n");
+    out
+}
+
 /// A deterministic stream of pseudo-random numbers (no RNG crate: the inputs must be the same on
 /// every machine and every run).
 struct Lcg(u64);
@@ -80,4 +123,37 @@ pub fn message_text(size: usize) -> Vec<u8> {
 /// 1 MiB of [`message_text`] in `DATA` wire form: dot-stuffed, ending with `CRLF "." CRLF`.
 pub fn data_wire_1mib() -> Vec<u8> {
     smtp_core::transfer::dot_stuff(&message_text(1 << 20))
+}
+
+/// The bounces of the development corpus (`<repo>/../shared/corpus/sisimai/dev`), read at bench
+/// time; `None` when the shared folder is not beside the repository.
+pub fn bounce_corpus() -> Option<Vec<Vec<u8>>> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sisimai/dev");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| std::fs::read(p).ok()).collect()
+}
+
+/// A delivery status notification of about `size` bytes: one failed recipient, and a returned
+/// message padded with lines full of addresses and status codes, the worst case for a
+/// classifier that scans text.
+pub fn large_bounce(size: usize) -> Vec<u8> {
+    let mut msg = b"From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\n<a@example.com>: host mx.example.com said: 550 5.1.1 User unknown\n--B\n\
+Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
+Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n--B\n\
+Content-Type: message/rfc822\n\nFrom: s@example.org\nSubject: big\n\n"
+        .to_vec();
+    let line = b"0123456789 abcdefghijklmnopqrstuvwxyz @ <x@y.z> 550 5.1.1 ABCDEFGHIJKLMNOP\n";
+    while msg.len() < size {
+        msg.extend_from_slice(line);
+    }
+    msg.extend_from_slice(b"--B--\n");
+    msg
 }

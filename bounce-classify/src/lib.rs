@@ -1,5 +1,180 @@
 //! Bounce classification.
 //!
 //! Reads RFC 3464 delivery status notifications, the non-standard bounces of real MTAs, ARF
-//! complaints and single SMTP replies, and tells per recipient the reason, whether the address is
-//! bad, and what the sender should do.
+//! complaints (RFC 5965), auto-replies (RFC 3834) and single SMTP replies, and tells per
+//! recipient the reason, whether the address is bad, and what the sender should do.
+//!
+//! ```
+//! use bounce_classify::{classify, Decision, Outcome, Reason};
+//!
+//! let bounce = b"From: MAILER-DAEMON@mx.example.org\r\n\
+//! Subject: Undelivered Mail Returned to Sender\r\n\
+//! Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\r\n\
+//! --b\r\nContent-Type: text/plain\r\n\r\nI could not deliver it.\r\n\
+//! --b\r\nContent-Type: message/delivery-status\r\n\r\n\
+//! Reporting-MTA: dns; mx.example.org\r\n\r\n\
+//! Final-Recipient: rfc822; gone@example.com\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+//! Diagnostic-Code: smtp; 550 5.1.1 <gone@example.com>: Recipient address rejected: User unknown\r\n\
+//! --b--\r\n";
+//! let Outcome::Bounce(report) = classify(bounce) else { panic!("a bounce") };
+//! let r = &report.recipients[0];
+//! assert_eq!(r.recipient, "gone@example.com");
+//! assert_eq!(r.reason, Reason::UserUnknown);
+//! assert!(r.hard_bounce && r.permanent);
+//! assert_eq!(r.decision, Decision::Suppress);
+//! ```
+//!
+//! # How a message is read
+//!
+//! 1. **MIME walk** ([`message`](crate) internals): line ends are made uniform, mail-parser
+//!    decodes MIME, transfer encodings and charsets; the notice text, the
+//!    `message/delivery-status` and `message/feedback-report` parts and the returned message's
+//!    headers are kept. Input beyond 8 MiB is not read (a bounce's report is at its start).
+//! 2. **Format recognisers** (`src/formats/`, one file per family, tried in the order of the
+//!    registry in `formats.rs`): ARF, Amazon SES notifications, RFC 3464, RFC 3834, then the
+//!    plain-text catch-all. Each returns the recipients in the order the bounce lists them with
+//!    their raw facts: status, reply code, action, diagnostic and its type, remote MTA, SMTP step.
+//! 3. **Reason** (`src/reason/`), the evidence order, strongest first; the first step that gives
+//!    an answer decides, and [`RecipientReport::rule`] names it:
+//!    1. `format`: what the format itself establishes (a complaint is `feedback`, an auto-reply
+//!       `vacation`, `Action: delivered` `delivered`, an SES suppression `suppressed`);
+//!    2. `provider`: a provider's own codes in the text (Gmail's help-page keys, Yahoo's
+//!       `[TSS04]`/`[BL21]`, Microsoft's `S3150` and `RESOLVER.ADR.*`);
+//!    3. `text`: phrases of the diagnostic, in the fixed order of `reason/text.rs` (narrower
+//!       statements first: a refused sender before an unknown host, reputation and rate limits
+//!       before block lists, block lists before spam, hosts before users); a user-unknown text at
+//!       the DATA step reads as `filtered`;
+//!    4. `status`: the enhanced status code, only codes that name one failure (`X.1.1`, `X.2.2`,
+//!       `X.7.25`, …; never `X.7.1` or `X.0.0`). A status code never overrides clear text: real
+//!       servers send 5.1.1 for rate limits;
+//!    5. `fallback`: `Action: delayed` → expired; refused at `MAIL` → rejected; at connect or
+//!       `HELO` → blocked; otherwise onhold (permanent) or undefined.
+//! 4. **Decision** ([`decision::decide`]): the taxonomy's table from reason to what the sender
+//!    should do and the Amazon SES bounce type/subtype.
+//!
+//! Everything is linear in the input and bounded in memory; no input panics.
+
+pub mod decision;
+mod formats;
+mod message;
+pub mod reason;
+pub mod reply;
+pub mod report;
+mod scan;
+
+pub use decision::{Decision, SesBounce};
+pub use reason::Reason;
+pub use reply::{ReplyVerdict, classify_reply};
+pub use report::{Command, Outcome, RecipientReport, Report};
+
+use smtp_core::status::{EnhancedStatus, StatusClass};
+
+use crate::formats::Found;
+use crate::reason::{Evidence, decide};
+
+/// Longest diagnostic kept in a report (characters).
+const MAX_DIAGNOSTIC: usize = 1000;
+
+/// Why a message could not be read at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input is empty (or only white space).
+    Empty,
+    /// The input has no header block that mail-parser can read.
+    NotAMessage,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Error::Empty => "empty input",
+            Error::NotAMessage => "not an email message (no readable header block)",
+        })
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Classifies one message (raw bytes of an email, any line ends). Input that is not a message
+/// at all is "not a bounce"; [`try_classify`] tells the two apart.
+pub fn classify(input: &[u8]) -> Outcome {
+    try_classify(input).unwrap_or(Outcome::NotBounce)
+}
+
+/// Classifies one message, with an error for input that is not an email message at all.
+pub fn try_classify(input: &[u8]) -> Result<Outcome, Error> {
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::Empty);
+    }
+    let msg = message::read(input).ok_or(Error::NotAMessage)?;
+    if msg.headers.is_empty() {
+        return Err(Error::NotAMessage);
+    }
+    let Some(decoded) = formats::decode(&msg) else {
+        return Ok(Outcome::NotBounce);
+    };
+    let recipients = decoded
+        .recipients
+        .iter()
+        .map(|f| recipient_report(f, decoded.format, decoded.reporting_mta.as_deref()))
+        .collect();
+    Ok(Outcome::Bounce(Report {
+        decoded_by: decoded.format.to_string(),
+        recipients,
+    }))
+}
+
+fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> RecipientReport {
+    let status: Option<EnhancedStatus> = f
+        .status
+        .as_deref()
+        .and_then(|s| EnhancedStatus::find(s.as_bytes()).map(|(s, _)| s))
+        .filter(|s| !(s.subject == 0 && s.detail == 0 && f.status.is_none()))
+        .or_else(|| scan::status(&f.diagnostic));
+    let ev = Evidence {
+        format_reason: f.reason,
+        text: &f.diagnostic,
+        status,
+        reply_code: f.reply_code,
+        command: f.command,
+        action: f.action.as_deref(),
+    };
+    let verdict = decide(&ev);
+    let permanent = match (status, f.reply_code) {
+        (Some(s), _) if s.class != StatusClass::Success => s.class == StatusClass::Permanent,
+        (_, Some(c)) => c >= 500,
+        _ => f.action.as_deref() == Some("failed"),
+    };
+    let (decision, ses) = decision::decide(verdict.reason, permanent);
+    let diagnostic: String = f
+        .diagnostic
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let diagnostic = match diagnostic.char_indices().nth(MAX_DIAGNOSTIC) {
+        Some((i, _)) => diagnostic[..i].to_string(),
+        None => diagnostic,
+    };
+    RecipientReport {
+        recipient: f.recipient.clone(),
+        original_recipient: f.original_recipient.clone(),
+        reason: verdict.reason,
+        hard_bounce: verdict.reason.is_hard_bounce(permanent),
+        permanent,
+        status: status.map(|s| s.to_string()),
+        reply_code: f.reply_code,
+        action: f.action.clone(),
+        diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
+        diagnostic_type: f.diagnostic_type.clone(),
+        remote_mta: f.remote_mta.clone(),
+        reporting_mta: reporting_mta.map(str::to_string),
+        command: f.command,
+        date: f.date.clone(),
+        feedback_type: f.feedback_type.clone(),
+        decoded_by: format.to_string(),
+        rule: verdict.describe(),
+        decision,
+        ses,
+    }
+}

@@ -4,5 +4,18 @@
 //! I/O, reads no clock and draws no random number: bytes go in, typed values come out, and every
 //! parsed value writes back to the bytes it came from.
 
+pub mod address;
+pub mod command;
+pub mod dsn;
+pub mod ehlo;
+pub mod error;
+pub mod framing;
+pub mod params;
+pub mod reply;
 pub mod status;
 pub mod transfer;
+pub mod xtext;
+
+mod syntax;
+
+pub use error::{ErrorKind, ErrorReply, InvalidValue, ParseError};

@@ -1,0 +1,23 @@
+//! The command-mix path allocates nothing (counted with a counting global allocator).
+
+use benches::COMMAND_MIX;
+use smtp_core::command::{CommandConfig, Decoded, parse_command};
+
+#[test]
+fn command_mix_does_not_allocate() {
+    let config = CommandConfig::default();
+    let info = allocation_counter::measure(|| {
+        for line in COMMAND_MIX {
+            let Decoded::Complete { value, .. } = parse_command(line, &config) else {
+                panic!("{}", String::from_utf8_lossy(line));
+            };
+            std::hint::black_box(value);
+        }
+    });
+    assert_eq!(info.count_total, 0, "allocations on the command-mix path");
+    // The counter works: a line with an unknown parameter allocates its Vec.
+    let info = allocation_counter::measure(|| {
+        std::hint::black_box(parse_command(b"MAIL FROM:<a@b> X-P=1\r\n", &config));
+    });
+    assert!(info.count_total > 0);
+}

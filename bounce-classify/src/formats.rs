@@ -1,0 +1,131 @@
+//! Format recognisers: one file per MTA or provider family.
+//!
+//! Each recogniser looks at a [`Message`] and, if it knows the format, returns the recipients it
+//! found with their raw facts (status, reply code, diagnostic, step, …). [`REGISTRY`] lists them
+//! in the order they are tried; the first that returns at least one recipient wins. To add a
+//! format: write `formats/<family>.rs` with a `decode` function and add one line to the registry
+//! (before `plaintext`, which is the catch-all).
+
+mod amazonses;
+mod arf;
+mod blocks;
+mod plaintext;
+mod rfc3464;
+mod rfc3834;
+
+use crate::message::Message;
+use crate::reason::Reason;
+use crate::report::Command;
+
+pub(crate) use blocks::{Block, recipient_blocks};
+
+/// Raw facts about one recipient, before the reason is decided.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Found {
+    pub(crate) recipient: String,
+    pub(crate) original_recipient: Option<String>,
+    /// Status as written (the first enhanced status code in it is used).
+    pub(crate) status: Option<String>,
+    pub(crate) reply_code: Option<u16>,
+    pub(crate) action: Option<String>,
+    pub(crate) diagnostic: String,
+    pub(crate) diagnostic_type: Option<String>,
+    pub(crate) remote_mta: Option<String>,
+    pub(crate) command: Option<Command>,
+    pub(crate) date: Option<String>,
+    pub(crate) feedback_type: Option<String>,
+    /// A reason the format itself establishes (complaint, auto-reply, success, suppression).
+    pub(crate) reason: Option<Reason>,
+}
+
+/// What a recogniser read from a message.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Decoded {
+    pub(crate) format: &'static str,
+    pub(crate) reporting_mta: Option<String>,
+    pub(crate) recipients: Vec<Found>,
+}
+
+/// A recogniser: `None` (or no recipient) when the message is not in its format.
+pub(crate) type Recogniser = fn(&Message) -> Option<Decoded>;
+
+/// The recognisers in the order they are tried. Structured formats first (a complaint or a DSN
+/// says exactly what it is), then provider- and MTA-specific plain-text formats, then the
+/// catch-all.
+pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
+    ("arf", arf::decode),
+    ("amazonses", amazonses::decode),
+    ("rfc3464", rfc3464::decode),
+    ("rfc3834", rfc3834::decode),
+    ("plaintext", plaintext::decode),
+];
+
+/// Runs the registry.
+pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
+    REGISTRY.iter().find_map(|(name, f)| {
+        let mut d = f(msg)?;
+        if d.recipients.is_empty() {
+            return None;
+        }
+        if d.format.is_empty() {
+            d.format = name;
+        }
+        Some(d)
+    })
+}
+
+/// True when the message looks like a bounce by its envelope: sender or subject of a mailer
+/// daemon. Used by the catch-all to avoid reading ordinary mail as a bounce.
+pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
+    let from = msg.from().to_ascii_lowercase();
+    let subject = msg.subject().to_ascii_lowercase();
+    const SENDERS: &[&str] = &[
+        "mailer-daemon",
+        "postmaster",
+        "mail delivery",
+        "mail.delivery",
+        "maildelivery",
+        "mailerdaemon",
+        "mail-daemon",
+        "no-reply",
+        "noreply",
+        "bounce",
+        "administrator",
+        "mailadmin",
+        "mail administrator",
+        "daemon",
+    ];
+    const SUBJECTS: &[&str] = &[
+        "undeliver",
+        "undelivered",
+        "not delivered",
+        "delivery fail",
+        "delivery status",
+        "delivery notification",
+        "delivery problem",
+        "failure notice",
+        "failed",
+        "returned mail",
+        "return mail",
+        "returned to sender",
+        "could not send",
+        "couldn't be delivered",
+        "mail delivery",
+        "error",
+        "nondeliverable",
+        "non-deliverable",
+        "non delivery",
+        "bounce",
+        "rejected",
+        "warning",
+        "delayed",
+        "notification",
+        "mail system",
+        "are not member",
+        "not a member",
+        "problem",
+    ];
+    SENDERS.iter().any(|s| from.contains(s))
+        || SUBJECTS.iter().any(|s| subject.contains(s))
+        || msg.header("x-failed-recipients").is_some()
+}

@@ -1,0 +1,123 @@
+//! RFC 3834 automatic responses (vacation, out-of-office). Not failures: the reason is
+//! `vacation` and the recipient is the person who is away.
+
+use super::{Decoded, Found};
+use crate::message::Message;
+use crate::reason::Reason;
+use crate::scan;
+
+/// Subject prefixes and words of auto-replies (lower-case).
+const SUBJECTS: &[&str] = &[
+    "auto:",
+    "auto reply",
+    "autoreply",
+    "auto-reply",
+    "autorespon",
+    "auto response",
+    "automatic reply",
+    "automatische antwort",
+    "réponse automatique",
+    "respuesta automática",
+    "out of office",
+    "out of the office",
+    "away until",
+    "on vacation",
+    "vacation",
+    "自動応答",
+    "自動返信",
+    "不在",
+];
+
+/// Decodes an auto-reply. A message from a mailer daemon is never one.
+pub(super) fn decode(msg: &Message) -> Option<Decoded> {
+    let auto = msg
+        .header("auto-submitted")
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("auto-replied"));
+    let subject = msg.subject().to_ascii_lowercase();
+    let by_subject = SUBJECTS.iter().any(|s| subject.contains(s));
+    let by_header = msg.header("x-autoreply").is_some()
+        || msg.header("x-autorespond").is_some()
+        || msg
+            .header("precedence")
+            .is_some_and(|v| v.eq_ignore_ascii_case("auto_reply"));
+    if !(auto || by_subject || by_header) {
+        return None;
+    }
+    // Many MTAs mark their bounces `Auto-Submitted: auto-replied` too: a message from a mail
+    // system, or one carrying a delivery report, is not a vacation notice.
+    let from = msg.from().to_ascii_lowercase();
+    let from_system = [
+        "mailer-daemon",
+        "postmaster",
+        "mail delivery",
+        "mail-daemon",
+    ]
+    .iter()
+    .any(|s| from.contains(s));
+    const BOUNCE_SUBJECTS: &[&str] = &[
+        "undeliver",
+        "delivery",
+        "failure",
+        "failed",
+        "returned",
+        "rejected",
+        "not delivered",
+        "error",
+    ];
+    let bounce_subject = BOUNCE_SUBJECTS.iter().any(|s| subject.contains(s)) && !by_subject;
+    if from_system || bounce_subject || !msg.delivery_status.is_empty() {
+        return None;
+    }
+    let addr = scan::addresses(msg.from())
+        .first()
+        .map(|f| f.addr.to_string())?;
+    let body = &msg.notice[..msg.notice.len().min(2048)];
+    Some(Decoded {
+        format: "rfc3834",
+        reporting_mta: None,
+        recipients: vec![Found {
+            recipient: addr,
+            diagnostic: body.split_whitespace().collect::<Vec<_>>().join(" "),
+            date: msg.header("date").map(str::to_string),
+            reason: Some(Reason::Vacation),
+            ..Found::default()
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message;
+
+    #[test]
+    fn recognises_auto_replies() {
+        let cases = [
+            (
+                "Auto-Submitted: auto-replied\nFrom: a@example.org\nSubject: hi\n\nAway.\n",
+                true,
+            ),
+            (
+                "From: a@example.org\nSubject: Automatic reply: hi\n\nAway.\n",
+                true,
+            ),
+            (
+                "From: a@example.org\nSubject: Out of Office\n\nAway.\n",
+                true,
+            ),
+            ("From: a@example.org\nSubject: lunch?\n\nHi.\n", false),
+            (
+                "From: MAILER-DAEMON@x.example\nSubject: vacation message failed\n\nx\n",
+                false,
+            ),
+        ];
+        for (raw, want) in cases {
+            let got = decode(&message::read(raw.as_bytes()).unwrap());
+            assert_eq!(got.is_some(), want, "{raw:?}");
+            if let Some(d) = got {
+                assert_eq!(d.recipients[0].recipient, "a@example.org");
+                assert_eq!(d.recipients[0].reason, Some(Reason::Vacation));
+            }
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! The MIME walk: turns raw bytes into the parts a recogniser looks at.
+//!
+//! Line ends are made uniform first (CRLF and lone CR become LF), so nothing after this point
+//! depends on how the bounce was stored. mail-parser then decodes MIME, transfer encodings and
+//! charsets; we keep the top-level headers, the human-readable notice, the machine-readable
+//! report parts and the returned message's headers.
+
+use mail_parser::{MessageParser, MimeHeaders, PartType};
+
+/// Input larger than this is cut before MIME parsing; a bounce's report sits at its start and
+/// the rest is the returned message. Keeps time and memory bounded.
+pub(crate) const MAX_INPUT: usize = 8 * 1024 * 1024;
+
+/// Text kept from one part at most: enough for any notice, bounded for huge attachments.
+const MAX_TEXT: usize = 256 * 1024;
+
+/// The pieces of a message that recognisers read.
+#[derive(Debug, Default)]
+pub(crate) struct Message {
+    /// Top-level header fields: lower-case name, decoded value (unfolded), in order.
+    pub(crate) headers: Vec<(String, String)>,
+    /// `type/subtype` of the top-level part, lower-case.
+    pub(crate) content_type: String,
+    /// The `report-type` parameter of a `multipart/report`, lower-case.
+    pub(crate) report_type: Option<String>,
+    /// Bodies of `message/delivery-status` (and `message/global-delivery-status`) parts.
+    pub(crate) delivery_status: Vec<String>,
+    /// Body of a `message/feedback-report` part.
+    pub(crate) feedback_report: Option<String>,
+    /// The human-readable text of the message (text parts outside any returned message), LF line
+    /// ends, HTML reduced to text.
+    pub(crate) notice: String,
+    /// Header block of the returned message (`message/rfc822` or `text/rfc822-headers`).
+    pub(crate) original_headers: String,
+}
+
+impl Message {
+    /// The first top-level header `name` (lower-case), if any.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `Subject`, or empty.
+    pub(crate) fn subject(&self) -> &str {
+        self.header("subject").unwrap_or("")
+    }
+
+    /// `From`, or empty.
+    pub(crate) fn from(&self) -> &str {
+        self.header("from").unwrap_or("")
+    }
+
+    /// A header of the returned message (lower-case name), if that part was found.
+    pub(crate) fn original_header(&self, name: &str) -> Option<String> {
+        header_in_block(&self.original_headers, name)
+    }
+}
+
+/// Makes line ends LF: CRLF and lone CR both become LF. Also drops an mbox `From ` line at the
+/// very start.
+pub(crate) fn normalize(input: &[u8]) -> Vec<u8> {
+    let input = &input[..input.len().min(MAX_INPUT)];
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'\r' => {
+                out.push(b'\n');
+                if input.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    if out.starts_with(b"From ")
+        && let Some(eol) = memchr::memchr(b'\n', &out)
+    {
+        out.drain(..=eol);
+    }
+    out
+}
+
+/// Parses a message. `None` when mail-parser finds no message at all.
+pub(crate) fn read(input: &[u8]) -> Option<Message> {
+    let bytes = normalize(input);
+    let parsed = MessageParser::default().parse(&bytes[..])?;
+    let mut msg = Message::default();
+    for (name, value) in parsed.headers_raw() {
+        msg.headers
+            .push((name.to_ascii_lowercase(), unfold(&decode_words(value))));
+    }
+    let root = parsed.root_part();
+    if let Some(ct) = root.content_type() {
+        msg.content_type = format!(
+            "{}/{}",
+            ct.ctype().to_ascii_lowercase(),
+            ct.subtype().unwrap_or("").to_ascii_lowercase()
+        );
+        msg.report_type = ct.attribute("report-type").map(|s| s.to_ascii_lowercase());
+    }
+    let mut has_plain = false;
+    let mut html = String::new();
+    for part in &parsed.parts {
+        let (ctype, subtype) = match part.content_type() {
+            Some(ct) => (
+                ct.ctype().to_ascii_lowercase(),
+                ct.subtype().unwrap_or("").to_ascii_lowercase(),
+            ),
+            None => ("text".to_string(), "plain".to_string()),
+        };
+        match &part.body {
+            PartType::Multipart(_) => {}
+            PartType::Message(inner) => {
+                if msg.original_headers.is_empty() {
+                    msg.original_headers = header_block(inner.raw_message());
+                }
+            }
+            body => {
+                let text = match body {
+                    PartType::Text(t) | PartType::Html(t) => cut(t).to_string(),
+                    PartType::Binary(b) | PartType::InlineBinary(b) => {
+                        String::from_utf8_lossy(cut_bytes(b)).into_owned()
+                    }
+                    _ => String::new(),
+                };
+                match (ctype.as_str(), subtype.as_str()) {
+                    ("message", "delivery-status" | "global-delivery-status") => {
+                        msg.delivery_status.push(text)
+                    }
+                    ("message", "feedback-report") => msg.feedback_report = Some(text),
+                    ("text" | "message", "rfc822-headers") if msg.original_headers.is_empty() => {
+                        msg.original_headers = text;
+                    }
+                    // An attached message mail-parser kept as bytes (encoded transfer).
+                    ("message", "rfc822" | "global") if msg.original_headers.is_empty() => {
+                        msg.original_headers = header_block(text.as_bytes());
+                    }
+                    ("text" | "message", "rfc822-headers") | ("message", _) => {}
+                    ("text", "html") => {
+                        html.push_str(&html_to_text(&text));
+                        html.push('\n');
+                    }
+                    ("text", _) => {
+                        has_plain = true;
+                        msg.notice.push_str(&text);
+                        msg.notice.push('\n');
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    if !has_plain {
+        msg.notice = html;
+    }
+    if msg.content_type.starts_with("multipart/")
+        && msg.delivery_status.is_empty()
+        && msg.feedback_report.is_none()
+        && msg.notice.trim().len() < 300
+    {
+        // A multipart whose boundary does not match its parts (seen in real bounces): read the
+        // raw body as text so that recognisers still see the notice and any DSN fields.
+        let body_at = memchr::memmem::find(&bytes, b"\n\n").map_or(bytes.len(), |i| i + 2);
+        msg.notice = String::from_utf8_lossy(cut_bytes(&bytes[body_at..])).into_owned();
+    }
+    if msg.notice.contains('\r') {
+        msg.notice = msg.notice.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    Some(msg)
+}
+
+fn cut(s: &str) -> &str {
+    if s.len() <= MAX_TEXT {
+        return s;
+    }
+    let mut end = MAX_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+fn cut_bytes(b: &[u8]) -> &[u8] {
+    &b[..b.len().min(MAX_TEXT)]
+}
+
+/// The header block of a raw message: up to the first blank line, bounded.
+fn header_block(raw: &[u8]) -> String {
+    let raw = cut_bytes(raw);
+    let end = memchr::memmem::find(raw, b"\n\n").unwrap_or(raw.len());
+    String::from_utf8_lossy(&raw[..end]).into_owned()
+}
+
+/// Finds header `name` (lower-case) in a header block; folded lines are joined.
+pub(crate) fn header_in_block(block: &str, name: &str) -> Option<String> {
+    let mut lines = block.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some((n, v)) = line.split_once(':') else {
+            continue;
+        };
+        if n.trim().eq_ignore_ascii_case(name) && !n.starts_with([' ', '\t']) {
+            let mut value = v.trim().to_string();
+            while let Some(next) = lines.peek() {
+                if next.starts_with([' ', '\t']) {
+                    value.push(' ');
+                    value.push_str(next.trim());
+                    lines.next();
+                } else {
+                    break;
+                }
+            }
+            return Some(decode_words(&value));
+        }
+    }
+    None
+}
+
+fn unfold(v: &str) -> String {
+    v.split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Decodes RFC 2047 encoded words by letting mail-parser read a one-field message.
+fn decode_words(value: &str) -> String {
+    if !value.contains("=?") {
+        return value.to_string();
+    }
+    let raw = format!("Subject: {}\n\n", value.trim());
+    MessageParser::default()
+        .parse(raw.as_bytes())
+        .and_then(|m| m.subject().map(str::to_string))
+        .unwrap_or_else(|| value.to_string())
+}
+
+/// Reduces HTML to text: tags dropped (block tags become line breaks), common entities decoded.
+pub(crate) fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt..];
+        let Some(gt) = after.find('>') else {
+            rest = "";
+            break;
+        };
+        let tag = after[1..gt].trim_start_matches('/').to_ascii_lowercase();
+        let name = tag.split([' ', '\t', '\n', '/']).next().unwrap_or("");
+        if matches!(
+            name,
+            "br" | "p" | "div" | "tr" | "li" | "h1" | "h2" | "h3" | "table" | "td"
+        ) {
+            out.push('\n');
+        }
+        if name == "style" || name == "script" {
+            // skip to the closing tag
+            let close = format!("</{name}");
+            let body = &after[gt + 1..];
+            match body.to_ascii_lowercase().find(&close) {
+                Some(c) => {
+                    let tail = &body[c..];
+                    rest = tail.find('>').map_or("", |g| &tail[g + 1..]);
+                }
+                None => rest = "",
+            }
+            continue;
+        }
+        rest = &after[gt + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_become_lf() {
+        let cases: [(&[u8], &[u8]); 5] = [
+            (b"a\r\nb\r\n", b"a\nb\n"),
+            (b"a\rb\r", b"a\nb\n"),
+            (b"a\nb", b"a\nb"),
+            (b"a\r\r\nb", b"a\n\nb"),
+            (b"From x@y Mon\nA: b\n", b"A: b\n"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input), want);
+        }
+    }
+
+    #[test]
+    fn html_is_reduced_to_text() {
+        assert_eq!(
+            html_to_text("<p>550 &lt;a@b&gt;</p><style>x{}</style>ok<br>"),
+            "\n550 <a@b>\nok\n"
+        );
+    }
+
+    #[test]
+    fn report_parts_are_found() {
+        let raw = "From: MAILER-DAEMON@example.org\nSubject: Undelivered\nMIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\nThe mail system said no.\n--B\nContent-Type: message/delivery-status\n\n\
+Reporting-MTA: dns; example.org\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\n--B\n\
+Content-Type: text/rfc822-headers\n\nTo: a@example.com\nSubject: hi\n--B--\n";
+        for eol in ["\n", "\r\n", "\r"] {
+            let m = read(raw.replace('\n', eol).as_bytes()).unwrap();
+            assert_eq!(m.content_type, "multipart/report");
+            assert_eq!(m.report_type.as_deref(), Some("delivery-status"));
+            assert_eq!(m.delivery_status.len(), 1);
+            assert!(m.delivery_status[0].contains("Final-Recipient"));
+            assert!(m.notice.contains("said no"));
+            assert_eq!(m.original_header("to").as_deref(), Some("a@example.com"));
+            assert_eq!(m.subject(), "Undelivered");
+        }
+    }
+}

@@ -1,0 +1,726 @@
+//! Evidence step 2: text patterns of the diagnostic, in a fixed written order.
+//!
+//! The text is folded first ([`fold`]): lower-cased, the `550-5.1.1 ` prefixes of continuation
+//! lines removed, white space collapsed. Each rule is a reason and a list of phrases; the rules
+//! are tried top to bottom and the first phrase found decides. The order puts the narrower
+//! statement before the broader one: a refused *sender* before an unknown host ("Sender address
+//! rejected: Domain not found" is about the sender), reputation and rate limits before block
+//! lists, block lists before spam ("spamhaus" is not a spam verdict), full mailboxes before
+//! disabled ones, hosts before users.
+//!
+//! A phrase may start with `^` (the match must begin at a word boundary) or end with `$` (it must
+//! end at one).
+
+use super::{Evidence, Reason, Verdict};
+use crate::report::Command;
+
+/// The rules, in the order they are tried. A reason may appear more than once: its precise
+/// phrases early, its vaguer ones late.
+pub(crate) const RULES: &[(Reason, &[&str])] = &[
+    (
+        Reason::Suppressed,
+        &[
+            "suppression list",
+            "on the suppression",
+            "suppressed address",
+        ],
+    ),
+    (
+        Reason::SpamDetected,
+        &[
+            "rejected due to spam",
+            "spam classification",
+            "classified as spam",
+            "detected as spam",
+            "identified as spam",
+            "considered spam",
+            "considered as spam",
+            "looks like spam",
+            "message is spam",
+            "spam message rejected",
+        ],
+    ),
+    (
+        Reason::NotAccept,
+        &[
+            "null mx",
+            "no mx record",
+            "mail exchanger",
+            "no smtp service",
+            "type=mx",
+            "doesn't receive email",
+            "does not receive email",
+            "does not accept mail",
+            "not accepting network messages",
+            "accepts no mail",
+        ],
+    ),
+    (
+        Reason::RequirePtr,
+        &[
+            "ptr record",
+            "reverse dns",
+            "reverse-dns",
+            "^rdns",
+            "reverse lookup",
+            "reverse hostname",
+            "reverse address",
+            "forward-confirmed reverse",
+            "cannot find your hostname",
+            "cannot resolve your hostname",
+            "client host rejected: cannot find",
+            "ip name lookup failed",
+            "no reverse",
+            "resolve your address",
+            "doesn't resolve",
+            "does not resolve",
+        ],
+    ),
+    (
+        Reason::SecurityError,
+        &[
+            "unauthenticated senders",
+            "authentication required",
+            "must authenticate",
+        ],
+    ),
+    (
+        Reason::AuthFailure,
+        &[
+            "^spf$",
+            "^dkim$",
+            "^dmarc$",
+            "sender policy framework",
+            "unauthenticated email",
+            "sender is unauthenticated",
+            "domain authentication",
+            "authentication level",
+            "authentication checks",
+            "authentication information",
+            "not authenticate",
+            "sender id",
+        ],
+    ),
+    (
+        Reason::FailedStartTls,
+        &[
+            "starttls",
+            "tls required",
+            "requires tls",
+            "tls is required",
+            "must use tls",
+            "encryption required",
+            "tls negotiation",
+            "secure connection required",
+            "^tls$ handshake",
+        ],
+    ),
+    (
+        Reason::Suspend,
+        &[
+            "account is blocked",
+            "account has been blocked",
+            "temporary locked",
+            "temporarily locked",
+            "account is disabled",
+            "account has been disabled",
+        ],
+    ),
+    (
+        Reason::NoRelaying,
+        &[
+            "relay access denied",
+            "relaying denied",
+            "relay denied",
+            "relay not permitted",
+            "relaying not permitted",
+            "not permitted to relay",
+            "unable to relay",
+            "relaying not allowed",
+            "not allowed to relay",
+            "not configured to relay",
+            "no relaying",
+            "we do not relay",
+            "relay prohibited",
+            "insecure mail relay",
+            "not a gateway",
+            "cannot be relayed",
+            "relaying mail to",
+            "relay is not allowed",
+        ],
+    ),
+    (
+        Reason::Rejected,
+        &[
+            "sender address rejected",
+            "sender rejected",
+            "sender domain",
+            "sender verify failed",
+            "sender verification",
+            "invalid sender",
+            "unknown sender",
+            "sender unknown",
+            "sender is not allowed",
+            "sender not allowed",
+            "domain of sender",
+            "sender's domain",
+            "senders domain",
+            "from address",
+            "envelope sender",
+            "envelope from",
+            "mail from address",
+            "return path",
+            "return-path",
+            "your address is not",
+            "not permitted to send",
+            "sending address",
+            "sender address",
+        ],
+    ),
+    // Phrases that contain a later rule's words ("too much mail", "listed in").
+    (Reason::MailboxFull, &["too much mail data"]),
+    (Reason::UserUnknown, &["not listed in"]),
+    (
+        Reason::BadReputation,
+        &[
+            "reputation",
+            "sender score",
+            "user complaints",
+            "poor sending",
+        ],
+    ),
+    (
+        Reason::RateLimited,
+        &[
+            "rate limit",
+            "rate-limit",
+            "ratelimit",
+            "frequency limit",
+            "too many connections",
+            "too many concurrent",
+            "too many messages",
+            "too many recipients",
+            "too many sessions",
+            "too many smtp sessions",
+            "too fast",
+            "too quickly",
+            "too much mail",
+            "maximum number of connections",
+            "connection limit",
+            "throttl",
+            "slow down",
+            "at a rate",
+            "unusual rate",
+            "unexpected volume",
+            "exceeded the rate",
+            "sending limit",
+            "max message per connection",
+            "temporarily deferred",
+        ],
+    ),
+    (
+        Reason::Blocked,
+        &[
+            "spamhaus",
+            "spamcop",
+            "barracudacentral",
+            "sorbs",
+            "blacklist",
+            "black list",
+            "blocklist",
+            "block list",
+            "blocked list",
+            "denylist",
+            "^dnsbl",
+            "^rbl$",
+            "^rbl:",
+            "listed in",
+            "is listed",
+            "listed on",
+            "listed at",
+            "banned sending ip",
+            "client host rejected",
+            "client host blocked",
+            "refused to talk to me",
+            "not accepting connections from",
+            "connections not accepted",
+            "connections will not be accepted",
+            "use the smtp server of your isp",
+            "your ip",
+            "from your ip",
+            "ip is in",
+            "invalid ip",
+            "sending ip",
+            "blocked by",
+            "has been blocked",
+            "is blocked",
+            "dynamic ip",
+            "dialup",
+            "residential",
+            "permanently deferred",
+            "mail server is not allowed",
+            "not allowed to connect",
+        ],
+    ),
+    (
+        Reason::VirusDetected,
+        &["virus", "infected", "^worm$", "trojan", "malware"],
+    ),
+    (
+        Reason::MailboxFull,
+        &[
+            "mailbox full",
+            "mailbox is full",
+            "mail box full",
+            "mailbox has exceeded",
+            "mailbox exceeds",
+            "mailbox size",
+            "over quota",
+            "overquota",
+            "quota exceeded",
+            "exceeded quota",
+            "exceeds quota",
+            "exceed quota",
+            "exceeded its quota",
+            "exceeded the quota",
+            "disk quota",
+            "quota full",
+            "out of storage",
+            "storage space",
+            "full mailbox",
+            "mailfolder is full",
+            "mailbox is over",
+            "inbox is full",
+            "exceeded storage",
+            "insufficient space",
+            "not enough space",
+            "user is over",
+            "would exceed",
+            "^quota$",
+        ],
+    ),
+    (
+        Reason::ContentError,
+        &[
+            "headers too large",
+            "header too large",
+            "header size",
+            "too many headers",
+        ],
+    ),
+    (
+        Reason::EmailTooLarge,
+        &[
+            "too large",
+            "too big",
+            "size limit",
+            "message size",
+            "size exceeds",
+            "exceeds size",
+            "exceeds the maximum",
+            "maximum message size",
+            "message length exceeds",
+            "exceeded the maximum size",
+            "size of the message",
+            "message exceeded",
+        ],
+    ),
+    (
+        Reason::Suspend,
+        &[
+            "suspended",
+            "disabled",
+            "deactivated",
+            "inactive",
+            "not active",
+            "is locked",
+            "has been locked",
+            "frozen",
+            "on hold",
+            "expired account",
+            "account has expired",
+            "account expired",
+            "closed account",
+            "account is closed",
+            "has been closed",
+            "no longer in use",
+        ],
+    ),
+    (
+        Reason::HasMoved,
+        &[
+            "has moved",
+            "moved permanently",
+            "no longer at this address",
+            "address has changed",
+        ],
+    ),
+    (
+        Reason::Filtered,
+        &[
+            "recipient preferences",
+            "refused by the recipient",
+            "rejected by recipient",
+        ],
+    ),
+    (
+        Reason::Expired,
+        &[
+            "retry timeout exceeded",
+            "retry time exceeded",
+            "message expired",
+            "delivery time expired",
+            "queue too long",
+            "too long in queue",
+            "could not be delivered for",
+            "still undelivered after",
+            "undeliverable for",
+            "unable to deliver this message after",
+            "aborted after",
+            "timed out",
+            "time out",
+            "timeout",
+        ],
+    ),
+    (
+        Reason::NetworkError,
+        &[
+            "network error",
+            "establish an smtp connection",
+            "connection refused",
+            "no route to host",
+            "network is unreachable",
+            "connection reset",
+            "lost connection",
+            "could not connect",
+            "unable to connect",
+            "loops back to myself",
+            "mail loop",
+            "too many hops",
+            "hop count",
+            "loop detected",
+            "routing loop",
+        ],
+    ),
+    (
+        Reason::HostUnknown,
+        &[
+            "host unknown",
+            "unknown host",
+            "host not found",
+            "domain not found",
+            "domain does not exist",
+            "domain doesn't exist",
+            "no such domain",
+            "unknown domain",
+            "domain is not",
+            "name or service not known",
+            "nxdomain",
+            "unrouteable address",
+            "unroutable address",
+            "could not find a gateway",
+            "host or domain name not found",
+            "illegal host",
+            "domain name not found",
+            "invalid domain",
+            "no route for",
+            "not a known domain",
+            "unknown mail domain",
+            "domain unknown",
+            "domain could not be found",
+            "bad destination system",
+            "no such host",
+        ],
+    ),
+    (
+        Reason::UserUnknown,
+        &[
+            "user unknown",
+            "unknown user",
+            "unknown recipient",
+            "recipient unknown",
+            "no such user",
+            "no such mailbox",
+            "no such recipient",
+            "no such account",
+            "no such person",
+            "no mailbox",
+            "mailbox not found",
+            "mailbox unavailable",
+            "mailbox is unavailable",
+            "mailbox does not exist",
+            "mailbox doesn't exist",
+            "mailbox not available",
+            "recipient not found",
+            "recipientnotfound",
+            "user not found",
+            "account not found",
+            "address not found",
+            "invalid recipient",
+            "invalid address",
+            "invalid mailbox",
+            "not a valid mailbox",
+            "is not a valid",
+            "possibly incorrect",
+            "does not exist",
+            "doesn't exist",
+            "not exist",
+            "doesn't have a",
+            "does not have an account",
+            "no account",
+            "addressee unknown",
+            "unknown local part",
+            "unknown or illegal alias",
+            "bad destination mailbox",
+            "nosuchuser",
+            "not our customer",
+            "undeliverable address",
+            "unknown address",
+            "invalid-recipient",
+            "no valid recipients",
+            "not a member",
+            "are not member",
+            "no longer available",
+            "does not have a",
+        ],
+    ),
+    (
+        Reason::NotCompliantRfc,
+        &[
+            "rfc 5322",
+            "rfc5322",
+            "rfc 2822",
+            "rfc2822",
+            "not rfc compliant",
+            "duplicate header",
+            "bare lf",
+            "there are multiple",
+            "header is missing",
+            "missing required header",
+        ],
+    ),
+    (
+        Reason::SpamDetected,
+        &[
+            "spam",
+            "junk",
+            "unsolicited",
+            "bulk mail",
+            "blocked for abuse",
+            "content rejected",
+            "message content",
+            "content filter",
+            "scored",
+            "phish",
+            "suspicious",
+        ],
+    ),
+    (
+        Reason::ContentError,
+        &[
+            "malformed",
+            "header syntax",
+            "invalid header",
+            "content error",
+        ],
+    ),
+    (
+        Reason::SyntaxError,
+        &[
+            "syntax error",
+            "command unrecognized",
+            "command not recognized",
+            "unrecognized command",
+            "bad sequence",
+            "sequence of commands",
+            "out of sequence",
+            "line too long",
+        ],
+    ),
+    (
+        Reason::SystemFull,
+        &[
+            "system full",
+            "insufficient system storage",
+            "disk full",
+            "file system full",
+            "no space left",
+        ],
+    ),
+    (
+        Reason::NetworkError,
+        &[
+            "dns error",
+            "dns lookup",
+            "temporary lookup failure",
+            "name server",
+            "connect to",
+        ],
+    ),
+    (
+        Reason::MailerError,
+        &[
+            "mailer error",
+            "x-unix",
+            "command failed",
+            "exit code",
+            "pipe to",
+            "procmail",
+            "mail program",
+        ],
+    ),
+    (
+        Reason::SystemError,
+        &[
+            "system error",
+            "internal error",
+            "server error",
+            "local error",
+            "system problem",
+            "transaction failed",
+            "currently unavailable",
+            "temporarily unavailable",
+            "try again later",
+            "service unavailable",
+            "configuration error",
+        ],
+    ),
+    (
+        Reason::SecurityError,
+        &[
+            "security",
+            "authentication failed",
+            "not authorized",
+            "unauthorized",
+        ],
+    ),
+    (
+        Reason::PolicyViolation,
+        &[
+            "policy",
+            "prohibited",
+            "not allowed",
+            "not accepted",
+            "refused",
+            "restricted",
+        ],
+    ),
+    (
+        Reason::UserUnknown,
+        &[
+            "recipient address rejected",
+            "address rejected",
+            "recipient rejected",
+            "not found",
+        ],
+    ),
+    (
+        Reason::Expired,
+        &[
+            "giving up",
+            "gave up",
+            "expired",
+            "maximum time",
+            "has been delayed",
+        ],
+    ),
+    (Reason::Filtered, &["filtered", "filter"]),
+];
+
+/// Folds text for matching: lower case, continuation prefixes (`550-5.1.1 `) removed, white space
+/// collapsed to single spaces.
+pub(crate) fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        let mut l = line.trim();
+        if i > 0 {
+            l = strip_reply_prefix(l);
+        }
+        for word in l.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            for c in word.chars() {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// `550-5.1.1 text` or `550 5.1.1 text` → `text` (only the code and status).
+fn strip_reply_prefix(l: &str) -> &str {
+    let b = l.as_bytes();
+    if b.len() >= 4
+        && b[..3].iter().all(u8::is_ascii_digit)
+        && matches!(b[0], b'2' | b'4' | b'5')
+        && matches!(b[3], b'-' | b' ')
+    {
+        let rest = l[4..].trim_start();
+        if let Some((_, n)) = smtp_core::status::EnhancedStatus::parse_prefix(rest.as_bytes()) {
+            return rest[n..].trim_start();
+        }
+        return rest;
+    }
+    l
+}
+
+/// Finds `phrase` in folded text, honouring the `^`/`$` word-boundary marks.
+pub(crate) fn has(text: &str, phrase: &str) -> bool {
+    let start_b = phrase.starts_with('^');
+    let end_b = phrase.ends_with('$');
+    let p = phrase.trim_start_matches('^').trim_end_matches('$');
+    if !start_b && !end_b {
+        return text.contains(p);
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(p) {
+        let s = from + i;
+        let e = s + p.len();
+        let ok_s = !start_b || s == 0 || !bytes[s - 1].is_ascii_alphanumeric();
+        let ok_e = !end_b || e == bytes.len() || !bytes[e].is_ascii_alphanumeric();
+        if ok_s && ok_e {
+            return true;
+        }
+        from = s + 1;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+/// The first rule whose phrase occurs in the text.
+pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
+    RULES.iter().find_map(|(reason, phrases)| {
+        phrases
+            .iter()
+            .find(|p| has(folded, p))
+            .map(|p| (*reason, *p))
+    })
+}
+
+/// Step 2 of the evidence order. Two readings depend on the other evidence: a user-unknown text
+/// at the DATA step is a recipient-side filter (carriers answer refusals that way after the
+/// data), and an unknown host with a transient (4.x.x) status is a network (DNS) error.
+pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
+    let (reason, phrase) = first_match(folded)?;
+    let transient = ev
+        .status
+        .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
+    let reason = match reason {
+        Reason::UserUnknown if ev.command == Some(Command::Data) => Reason::Filtered,
+        // A temporary DNS failure says nothing certain about the domain.
+        Reason::HostUnknown if transient => Reason::NetworkError,
+        r => r,
+    };
+    Some(Verdict {
+        reason,
+        rule: "text",
+        matched: Some(phrase),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,159 @@
+use super::*;
+
+/// Every phrase of every rule, put inside neutral words, must give its own rule's reason: no
+/// earlier rule may shadow a later phrase.
+#[test]
+fn every_phrase_decides_for_its_rule() {
+    let mut shadowed = Vec::new();
+    for (reason, phrases) in RULES {
+        for phrase in *phrases {
+            let p = phrase.trim_start_matches('^').trim_end_matches('$');
+            let text = fold(&format!("zz {p} zz"));
+            let got = first_match(&text).map(|(r, _)| r);
+            if got != Some(*reason) {
+                shadowed.push(format!("{phrase:?} ({reason}) reads as {got:?}"));
+            }
+        }
+    }
+    assert!(
+        shadowed.is_empty(),
+        "shadowed phrases:\n{}",
+        shadowed.join("\n")
+    );
+}
+
+/// Texts written for this project in the shape real servers use.
+#[test]
+fn diagnostics() {
+    let cases = [
+        (
+            "550 5.1.1 <a@example.com>: Recipient address rejected: User unknown in local recipient table",
+            Reason::UserUnknown,
+        ),
+        (
+            "550 5.2.2 <a@example.com>... Mailbox Full",
+            Reason::MailboxFull,
+        ),
+        (
+            "552 5.3.4 Message size exceeds fixed limit",
+            Reason::EmailTooLarge,
+        ),
+        (
+            "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using zen.spamhaus.org",
+            Reason::Blocked,
+        ),
+        (
+            "450 4.7.1 Client host rejected: cannot find your hostname, [192.0.2.9]",
+            Reason::RequirePtr,
+        ),
+        (
+            "550 5.7.26 Unauthenticated email from example.org is not accepted due to domain's\n550 5.7.26 DMARC policy.",
+            Reason::AuthFailure,
+        ),
+        (
+            "550 5.7.1 Message rejected as spam by Content Filtering.",
+            Reason::SpamDetected,
+        ),
+        ("554 5.7.1 Relay access denied", Reason::NoRelaying),
+        (
+            "553 5.1.8 <s@nowhere.example>: Sender address rejected: Domain not found",
+            Reason::Rejected,
+        ),
+        ("550 Host unknown", Reason::HostUnknown),
+        (
+            "connect to mx.example.org[192.0.2.9]:25: Connection refused",
+            Reason::NetworkError,
+        ),
+        ("552 Too much mail data", Reason::MailboxFull),
+        (
+            "User x (a@example.org) not listed in Domino Directory",
+            Reason::UserUnknown,
+        ),
+        (
+            "421 4.7.0 mx.example.org Error: too many connections from 192.0.2.9",
+            Reason::RateLimited,
+        ),
+        (
+            "550 5.2.1 The email account that you tried to reach is disabled.",
+            Reason::Suspend,
+        ),
+        ("554 5.6.0 Message contains a virus", Reason::VirusDetected),
+        (
+            "550 5.7.1 Message violates our policy",
+            Reason::PolicyViolation,
+        ),
+        (
+            "530 5.7.0 Must issue a STARTTLS command first",
+            Reason::FailedStartTls,
+        ),
+        (
+            "connect to mx.example.org[192.0.2.9]:25: Connection timed out",
+            Reason::Expired,
+        ),
+        ("Retry timeout exceeded", Reason::Expired),
+        ("500 5.5.1 Command unrecognized", Reason::SyntaxError),
+        ("452 4.3.1 Insufficient system storage", Reason::SystemFull),
+        ("451 4.3.0 Internal error", Reason::SystemError),
+        (
+            "550 5.1.6 User has moved; no forwarding address",
+            Reason::HasMoved,
+        ),
+        (
+            "550 5.6.0 Message is not RFC 5322 compliant",
+            Reason::NotCompliantRfc,
+        ),
+        ("554 5.6.0 Malformed MIME part", Reason::ContentError),
+        (
+            "550 5.7.0 Message refused by the recipient's filter",
+            Reason::Filtered,
+        ),
+        (
+            "Your address is on the suppression list",
+            Reason::Suppressed,
+        ),
+        (
+            "550 5.7.1 Poor reputation of the sending domain",
+            Reason::BadReputation,
+        ),
+        (
+            "mail for example.org loops back to myself",
+            Reason::NetworkError,
+        ),
+        ("procmail: Error while writing", Reason::MailerError),
+        ("550 security policy violation", Reason::SecurityError),
+        ("550 rejected by the spam filter", Reason::SpamDetected),
+        ("550 message filtered", Reason::Filtered),
+    ];
+    let mut wrong = Vec::new();
+    for (text, want) in cases {
+        let got = first_match(&fold(text)).map(|(r, _)| r);
+        if got != Some(want) {
+            wrong.push(format!("{text:?}: want {want}, got {got:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert_eq!(first_match(&fold("250 2.0.0 Ok: queued")), None);
+}
+
+#[test]
+fn user_unknown_after_data_is_filtered() {
+    let ev = Evidence {
+        command: Some(Command::Data),
+        ..Evidence::default()
+    };
+    let v = classify(&fold("550 Unknown user a@example.jp"), &ev).unwrap();
+    assert_eq!(v.reason, Reason::Filtered);
+    let v = classify(&fold("550 Unknown user a@example.jp"), &Evidence::default()).unwrap();
+    assert_eq!(v.reason, Reason::UserUnknown);
+}
+
+#[test]
+fn folding() {
+    assert_eq!(
+        fold("550-5.7.26 Unauthenticated email\n550-5.7.26 DMARC  policy\n550 5.7.26 end"),
+        "550-5.7.26 unauthenticated email dmarc policy end"
+    );
+    assert!(has("a spf b", "^spf$"));
+    assert!(!has("spfx", "^spf$"));
+    assert!(has("x-spf", "^spf$"));
+}

@@ -1,0 +1,382 @@
+//! Small scanners over free text: addresses, reply codes, status codes, the SMTP step, and the
+//! line where a bounce's returned copy of the message starts. All linear in their input.
+
+use smtp_core::status::EnhancedStatus;
+
+use crate::report::Command;
+
+fn is_local_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
+}
+
+fn is_domain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'.'
+}
+
+/// An address found in text: byte range and the address (lower-cased domain kept as written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Found<'a> {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) addr: &'a str,
+}
+
+/// Finds `local@domain` addresses: a local part of atom characters and a domain with at least
+/// one dot (or a bracketed literal).
+pub(crate) fn addresses(text: &str) -> Vec<Found<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(pos) = memchr::memchr(b'@', &b[from..]) {
+        let at = from + pos;
+        from = at + 1;
+        let mut s = at;
+        while s > 0 && is_local_char(b[s - 1]) {
+            s -= 1;
+        }
+        while s < at && b[s] == b'.' {
+            s += 1;
+        }
+        let mut e = at + 1;
+        if b.get(e) == Some(&b'[') {
+            while e < b.len() && b[e] != b']' && e - at < 64 {
+                e += 1;
+            }
+            if b.get(e) == Some(&b']') {
+                e += 1;
+            } else {
+                continue;
+            }
+        } else {
+            while e < b.len() && is_domain_char(b[e]) {
+                e += 1;
+            }
+            while e > at + 1 && matches!(b[e - 1], b'.' | b'-') {
+                e -= 1;
+            }
+        }
+        let domain = &text[at + 1..e];
+        if s == at || domain.is_empty() || !(domain.contains('.') || domain.starts_with('[')) {
+            continue;
+        }
+        if out.last().is_some_and(|f: &Found<'_>| f.end > s) {
+            continue;
+        }
+        out.push(Found {
+            start: s,
+            end: e,
+            addr: &text[s..e],
+        });
+        from = e.max(from);
+    }
+    out
+}
+
+/// The first SMTP reply code (4xx/5xx) standing alone in the text: three digits not glued to
+/// other digits, letters or dots, followed by a space, `-` (a multi-line reply, not `550-1234`),
+/// punctuation or the end of the text.
+pub(crate) fn reply_code(text: &str) -> Option<u16> {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    for i in 0..b.len().saturating_sub(2) {
+        if !matches!(b[i], b'4' | b'5') || !digit(i + 1) || !digit(i + 2) {
+            continue;
+        }
+        let prev_ok = i == 0
+            || b[i - 1].is_ascii_whitespace()
+            || matches!(
+                b[i - 1],
+                b'(' | b'[' | b'<' | b'"' | b'\'' | b':' | b';' | b'>' | b','
+            );
+        let next_ok = match b.get(i + 3) {
+            None => true,
+            Some(b'-') => !digit(i + 4) || b.get(i + 5) == Some(&b'.'),
+            Some(b'.') => !digit(i + 4),
+            Some(n) => {
+                n.is_ascii_whitespace() || matches!(n, b',' | b')' | b']' | b'"' | b';' | b':')
+            }
+        };
+        let code = u16::from(b[i] - b'0') * 100
+            + u16::from(b[i + 1] - b'0') * 10
+            + u16::from(b[i + 2] - b'0');
+        if prev_ok && next_ok && (b[i] == b'4' && code <= 459 || b[i] == b'5' && code <= 559) {
+            return Some(code);
+        }
+    }
+    None
+}
+
+/// The first enhanced status code in the text (class 4 or 5 preferred over 2).
+pub(crate) fn status(text: &str) -> Option<EnhancedStatus> {
+    let mut rest = text.as_bytes();
+    let mut first = None;
+    while let Some((s, at)) = EnhancedStatus::find(rest) {
+        if s.class != smtp_core::status::StatusClass::Success {
+            return Some(s);
+        }
+        first.get_or_insert(s);
+        rest = &rest[at + 1..];
+    }
+    first
+}
+
+/// The SMTP step named in the text. Three tries, in order:
+/// 1. an explicit statement (`in reply to RCPT TO command`, `after end of data`, `did not like
+///    our final DATA`, `[RCPT_TO]`, `SMTP command: DATA`, …), the first in the text;
+/// 2. a session transcript: the last `>>> COMMAND` line before the first `<<< 4xx/5xx` reply;
+/// 3. a bare command name next to the error (`RCPT TO:<…>`, `MAIL FROM`).
+pub(crate) fn command(text: &str) -> Option<Command> {
+    let t = text.to_ascii_lowercase();
+    const EXPLICIT: &[(&str, Command)] = &[
+        ("in reply to end of data", Command::Data),
+        ("in reply to data", Command::Data),
+        ("in reply to rcpt to", Command::Rcpt),
+        ("in reply to mail from", Command::Mail),
+        ("in reply to helo", Command::Helo),
+        ("in reply to ehlo", Command::Helo),
+        ("in reply to initial connection", Command::Conn),
+        ("in reply to starttls", Command::StartTls),
+        ("after end of data", Command::Data),
+        ("after data", Command::Data),
+        ("after rcpt to", Command::Rcpt),
+        ("after rcpt", Command::Rcpt),
+        ("after mail from", Command::Mail),
+        ("after mail", Command::Mail),
+        ("after helo", Command::Helo),
+        ("after ehlo", Command::Helo),
+        ("after initial connection", Command::Conn),
+        ("after starttls", Command::StartTls),
+        ("after auth", Command::Auth),
+        ("after pipelined", Command::Rcpt),
+        ("our final data", Command::Data),
+        ("like our data", Command::Data),
+        ("like our rcpt to", Command::Rcpt),
+        ("like our mail from", Command::Mail),
+        ("rcpt to response", Command::Rcpt),
+        ("data response", Command::Data),
+        ("mail from response", Command::Mail),
+        ("connection response", Command::Conn),
+        ("following rcpt command", Command::Rcpt),
+        ("after rcpt command", Command::Rcpt),
+        ("for rcpt command", Command::Rcpt),
+        ("for text command", Command::Data),
+        ("for data command", Command::Data),
+        ("for mail command", Command::Mail),
+        ("[rcpt_to]", Command::Rcpt),
+        ("[mail_from]", Command::Mail),
+        ("[data]", Command::Data),
+        ("smtp command data", Command::Data),
+        ("smtp command\ndata", Command::Data),
+        ("smtp command rcpt", Command::Rcpt),
+        ("smtp command\nrcpt", Command::Rcpt),
+        ("smtp command mail", Command::Mail),
+        ("smtp command\nmail", Command::Mail),
+        ("end of data", Command::Data),
+    ];
+    let explicit = EXPLICIT
+        .iter()
+        .filter_map(|(needle, cmd)| t.find(needle).map(|p| (p, *cmd)))
+        .min_by_key(|(p, _)| *p);
+    if let Some((_, c)) = explicit {
+        return Some(c);
+    }
+    if let Some(c) = transcript_command(&t) {
+        return Some(c);
+    }
+    const BARE: &[(&str, Command)] = &[
+        ("rcpt to", Command::Rcpt),
+        ("mail from", Command::Mail),
+        ("starttls", Command::StartTls),
+        ("ehlo", Command::Helo),
+        ("helo", Command::Helo),
+        ("greeting", Command::Conn),
+        ("banner", Command::Conn),
+    ];
+    BARE.iter()
+        .filter_map(|(needle, cmd)| t.find(needle).map(|p| (p, *cmd)))
+        .min_by_key(|(p, _)| *p)
+        .map(|(_, c)| c)
+}
+
+/// The last `>>> COMMAND` line before the first `<<< 4xx`/`<<< 5xx` line of a transcript.
+fn transcript_command(lower: &str) -> Option<Command> {
+    let mut last = None;
+    for line in lower.lines() {
+        let l = line.trim_start();
+        if let Some(cmd) = l.strip_prefix(">>>") {
+            let cmd = cmd.trim_start();
+            last = [
+                ("rcpt", Command::Rcpt),
+                ("mail", Command::Mail),
+                ("data", Command::Data),
+                (".", Command::Data),
+                ("ehlo", Command::Helo),
+                ("helo", Command::Helo),
+                ("starttls", Command::StartTls),
+                ("auth", Command::Auth),
+            ]
+            .iter()
+            .find(|(p, _)| cmd.starts_with(p))
+            .map(|(_, c)| *c)
+            .or(last);
+        } else if let Some(reply) = l.strip_prefix("<<<")
+            && matches!(reply.trim_start().as_bytes().first(), Some(b'4' | b'5'))
+            && last.is_some()
+        {
+            // With pipelining, RCPT refusals arrive after DATA was sent; a reply naming an
+            // address (`550 5.1.1 <a@b.c>... User unknown`) answers the RCPT.
+            if last == Some(Command::Data) && reply.contains(">...") {
+                return Some(Command::Rcpt);
+            }
+            return last;
+        }
+    }
+    None
+}
+
+/// Where the returned copy of the original message starts in a plain-text bounce: a marker line
+/// (`--- Below this line is a copy of the message.`, `------ This is a copy of the message…`,
+/// `----- Original message -----`, …) or a header block of the returned message. Returns the
+/// byte offset of that line, or the text length.
+pub(crate) fn original_start(text: &str) -> usize {
+    const MARKERS: &[&str] = &[
+        "below this line is a copy of the message",
+        "this is a copy of the message",
+        "copy of the message, including all the headers",
+        "original message follows",
+        "original message -----",
+        "----- original message",
+        "-------original message",
+        "message text follows",
+        "the header of the original message",
+        "header of the original message",
+        "original message header",
+        "undelivered message headers",
+        "undeliverable message headers",
+        "message headers follow",
+        "----- transcript of session follows",
+        "returned message --------",
+        "your message reads (in part)",
+        "------ original message",
+        "content-type: message/rfc822",
+        "the original message headers are",
+        "the original message was:",
+        "--- original message",
+        "unsent message below",
+        "included is a copy of the message",
+        "original mail header",
+    ];
+    let mut offset = 0;
+    let mut seen_text = false;
+    for line in text.split_inclusive('\n') {
+        let l = line.trim().to_ascii_lowercase();
+        if seen_text
+            && (MARKERS.iter().any(|m| l.contains(m))
+                && !l.starts_with("----- transcript of session follows"))
+        {
+            return offset;
+        }
+        if seen_text && (l.starts_with("return-path:") || l.starts_with("received: from")) {
+            return offset;
+        }
+        if !l.is_empty() {
+            seen_text = true;
+        }
+        offset += line.len();
+    }
+    text.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_addresses() {
+        let cases: [(&str, &[&str]); 7] = [
+            ("<a@example.org>:", &["a@example.org"]),
+            ("to a.b+c@mx.example.co.jp.", &["a.b+c@mx.example.co.jp"]),
+            ("user@localhost", &[]),
+            (
+                "x@[192.0.2.1] and y@z.example",
+                &["x@[192.0.2.1]", "y@z.example"],
+            ),
+            ("@@@", &[]),
+            ("\"a@b.c\" said", &["a@b.c"]),
+            ("RCPT TO:<k@e.jp>", &["k@e.jp"]),
+        ];
+        for (input, want) in cases {
+            let got: Vec<_> = addresses(input).into_iter().map(|f| f.addr).collect();
+            assert_eq!(got, want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn finds_reply_codes() {
+        let cases = [
+            ("550 5.1.1 unknown", Some(550)),
+            ("host said: 452 4.2.2 full", Some(452)),
+            ("550-5.7.26 text", Some(550)),
+            ("192.0.2.50 said 550", Some(550)),
+            ("port 4500 open", None),
+            ("5.1.1 only", None),
+            ("(#5.5.0)", None),
+            ("error 421", Some(421)),
+            ("id 550-1234", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(reply_code(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn finds_status_and_command() {
+        assert_eq!(
+            status("550 5.1.1 x").map(|s| s.to_string()).as_deref(),
+            Some("5.1.1")
+        );
+        assert_eq!(
+            status("2.0.0 ok then 5.2.2")
+                .map(|s| s.to_string())
+                .as_deref(),
+            Some("5.2.2")
+        );
+        assert_eq!(status("1.2.3.4"), None);
+        let cases = [
+            ("(in reply to RCPT TO command)", Some(Command::Rcpt)),
+            ("(in reply to end of DATA command)", Some(Command::Data)),
+            (
+                "SMTP error from remote mail server after MAIL FROM:<a@b.c>",
+                Some(Command::Mail),
+            ),
+            ("did not like our final DATA", Some(Command::Data)),
+            ("(in reply to initial connection)", Some(Command::Conn)),
+            ("said: 550 no", None),
+            (
+                ">>> MAIL From:<a@b.c>\n<<< 250 ok\n>>> RCPT To:<d@e.f>\n<<< 550 5.1.1 unknown\n>>> DATA\n<<< 554 no valid recipients",
+                Some(Command::Rcpt),
+            ),
+            ("-------SMTP command\nDATA\n", Some(Command::Data)),
+            (
+                ">>> DATA\n<<< 550 5.1.1 <a@b.c>... User unknown\n",
+                Some(Command::Rcpt),
+            ),
+            (
+                ">>> DATA\n<<< 554 5.7.1 Message refused\n",
+                Some(Command::Data),
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(command(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn finds_where_the_original_starts() {
+        let t = "Hi.\n<a@b.c>:\n550 no\n--- Below this line is a copy of the message.\nReturn-Path: <x@y.z>\n";
+        assert_eq!(&t[original_start(t)..][..7], "--- Bel");
+        let t = "notice\nReceived: from x\n";
+        assert_eq!(&t[original_start(t)..], "Received: from x\n");
+        assert_eq!(original_start("just text\n"), 10);
+    }
+}

@@ -1,0 +1,646 @@
+//! Paths, mailboxes, domains and address literals of RFC 5321 §4.1.2, kept lossless.
+//!
+//! A parsed value writes back byte-for-byte: quoted local parts keep their quotes and escapes,
+//! address literals keep their spelling (`[IPv6:0::1]` stays as written, the parsed address is
+//! there as well), a source route is kept (and, as RFC 5321 §4.1.1.3 says, meant to be ignored).
+//! The null path `<>` and `<Postmaster>` are distinct variants.
+//!
+//! Non-ASCII (RFC 6531 U-labels and UTF-8 local parts) is accepted by these rules when it is valid
+//! UTF-8; whether it is allowed (SMTPUTF8 requested, or lenient mode) is decided by the command
+//! parser, which asks [`Mailbox::is_ascii`].
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use crate::error::{ErrorKind, InvalidValue};
+use crate::syntax::{
+    ATEXT, DCONTENT, LDH, ParseResult, QTEXT, SynErr, span, str_newtype, utf8, whole,
+};
+
+/// Longest domain name, RFC 5321 §4.5.3.1.2.
+const MAX_DOMAIN: usize = 255;
+/// Longest label, RFC 1035 §2.3.4.
+const MAX_LABEL: usize = 63;
+
+str_newtype!(
+    /// A domain name: A-labels, or U-labels where SMTPUTF8 allows them.
+    ///
+    /// ```text
+    /// Domain     = sub-domain *("." sub-domain)
+    /// sub-domain = Let-dig [Ldh-str]         ; RFC 6531: sub-domain =/ U-label
+    /// ```
+    Domain,
+    domain
+);
+
+str_newtype!(
+    /// The part of a mailbox before `@`, quotes and escapes kept as written.
+    ///
+    /// ```text
+    /// Local-part = Dot-string / Quoted-string
+    /// ```
+    LocalPart,
+    local_part
+);
+
+str_newtype!(
+    /// A source route, `@one.example,@two.example`, kept as written and meant to be ignored
+    /// (RFC 5321 §4.1.1.3, appendix C).
+    ///
+    /// ```text
+    /// A-d-l     = At-domain *( "," At-domain )
+    /// At-domain = "@" Domain
+    /// ```
+    SourceRoute,
+    source_route
+);
+
+impl LocalPart<'_> {
+    /// Whether the local part is a quoted string.
+    pub fn is_quoted(&self) -> bool {
+        self.0.starts_with('"')
+    }
+
+    /// The local part with quotes and quoted-pair escapes removed.
+    pub fn unquoted(&self) -> Cow<'_, str> {
+        if !self.is_quoted() {
+            return Cow::Borrowed(&self.0);
+        }
+        let inner = &self.0[1..self.0.len() - 1];
+        if !inner.contains('\\') {
+            return Cow::Borrowed(inner);
+        }
+        let mut out = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                out.extend(chars.next());
+            } else {
+                out.push(c);
+            }
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// An address literal such as `[192.0.2.1]`, `[IPv6:2001:db8::1]` or `[tag:content]`.
+///
+/// ```text
+/// address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
+///                         General-address-literal ) "]"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct AddressLiteral<'a> {
+    raw: Cow<'a, str>,
+    ip: Option<IpAddr>,
+}
+
+impl<'a> AddressLiteral<'a> {
+    /// The text between the brackets, as written.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The IP address, for IPv4 and IPv6 literals; `None` for a general literal.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// For a general literal `tag:content`, the tag and the content.
+    pub fn general(&self) -> Option<(&str, &str)> {
+        if self.ip.is_some() {
+            return None;
+        }
+        self.raw.split_once(':')
+    }
+
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> AddressLiteral<'static> {
+        AddressLiteral {
+            raw: Cow::Owned(self.raw.into_owned()),
+            ip: self.ip,
+        }
+    }
+
+    /// Writes the literal, brackets included.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        out.extend_from_slice(self.raw.as_bytes());
+        out.push(b']');
+    }
+}
+
+impl<'a> TryFrom<&'a str> for AddressLiteral<'a> {
+    type Error = InvalidValue;
+
+    /// Parses a literal written with its brackets.
+    fn try_from(s: &'a str) -> Result<Self, Self::Error> {
+        whole(s, "AddressLiteral", address_literal)
+    }
+}
+
+/// What follows the `@` of a mailbox (and what HELO/EHLO name): a domain or an address literal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum Host<'a> {
+    /// A domain name.
+    Domain(Domain<'a>),
+    /// An address literal.
+    Literal(AddressLiteral<'a>),
+}
+
+impl Host<'_> {
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> Host<'static> {
+        match self {
+            Host::Domain(d) => Host::Domain(d.into_owned()),
+            Host::Literal(l) => Host::Literal(l.into_owned()),
+        }
+    }
+
+    /// Writes the host as on the wire.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            Host::Domain(d) => d.write_to(out),
+            Host::Literal(l) => l.write_to(out),
+        }
+    }
+
+    /// Whether the host is all ASCII (an A-label domain or any literal).
+    pub fn is_ascii(&self) -> bool {
+        match self {
+            Host::Domain(d) => d.as_str().is_ascii(),
+            Host::Literal(_) => true,
+        }
+    }
+}
+
+/// `local-part@host`.
+///
+/// ```text
+/// Mailbox = Local-part "@" ( Domain / address-literal )
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Mailbox<'a> {
+    /// The local part, as written.
+    pub local: LocalPart<'a>,
+    /// The domain or address literal.
+    pub host: Host<'a>,
+}
+
+impl Mailbox<'_> {
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> Mailbox<'static> {
+        Mailbox {
+            local: self.local.into_owned(),
+            host: self.host.into_owned(),
+        }
+    }
+
+    /// Writes `local@host`.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        self.local.write_to(out);
+        out.push(b'@');
+        self.host.write_to(out);
+    }
+
+    /// Whether the mailbox is all ASCII; one that is not needs SMTPUTF8 (RFC 6531).
+    pub fn is_ascii(&self) -> bool {
+        self.local.as_str().is_ascii() && self.host.is_ascii()
+    }
+}
+
+impl fmt::Display for Mailbox<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
+}
+
+/// `<[route:]mailbox>`.
+///
+/// ```text
+/// Path = "<" [ A-d-l ":" ] Mailbox ">"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Path<'a> {
+    /// The source route, if the client sent one.
+    pub route: Option<SourceRoute<'a>>,
+    /// The mailbox.
+    pub mailbox: Mailbox<'a>,
+}
+
+impl Path<'_> {
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> Path<'static> {
+        Path {
+            route: self.route.map(SourceRoute::into_owned),
+            mailbox: self.mailbox.into_owned(),
+        }
+    }
+
+    /// Writes the path, angle brackets included.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        out.push(b'<');
+        if let Some(route) = &self.route {
+            route.write_to(out);
+            out.push(b':');
+        }
+        self.mailbox.write_to(out);
+        out.push(b'>');
+    }
+}
+
+/// The argument of `MAIL FROM:`.
+///
+/// ```text
+/// Reverse-path = Path / "<>"
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ReversePath<'a> {
+    /// `<>`: the null sender of bounces (RFC 5321 §4.5.5).
+    Null,
+    /// A sender path.
+    Path(Path<'a>),
+}
+
+impl ReversePath<'_> {
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> ReversePath<'static> {
+        match self {
+            ReversePath::Null => ReversePath::Null,
+            ReversePath::Path(p) => ReversePath::Path(p.into_owned()),
+        }
+    }
+
+    /// Writes the path, angle brackets included.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            ReversePath::Null => out.extend_from_slice(b"<>"),
+            ReversePath::Path(p) => p.write_to(out),
+        }
+    }
+}
+
+/// The argument of `RCPT TO:`.
+///
+/// ```text
+/// ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
+/// ```
+///
+/// `<Postmaster@domain>` is an ordinary [`Path`]; only the bare `<Postmaster>` (any case) is
+/// [`ForwardPath::Postmaster`], which holds the spelling the client used.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ForwardPath<'a> {
+    /// `<Postmaster>` with no domain (RFC 5321 §4.5.1), in the case the client wrote it.
+    Postmaster(Cow<'a, str>),
+    /// A recipient path.
+    Path(Path<'a>),
+}
+
+impl ForwardPath<'_> {
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> ForwardPath<'static> {
+        match self {
+            ForwardPath::Postmaster(p) => ForwardPath::Postmaster(Cow::Owned(p.into_owned())),
+            ForwardPath::Path(p) => ForwardPath::Path(p.into_owned()),
+        }
+    }
+
+    /// Writes the path, angle brackets included.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            ForwardPath::Postmaster(p) => {
+                out.push(b'<');
+                out.extend_from_slice(p.as_bytes());
+                out.push(b'>');
+            }
+            ForwardPath::Path(p) => p.write_to(out),
+        }
+    }
+
+    /// Whether the path is all ASCII.
+    pub fn is_ascii(&self) -> bool {
+        match self {
+            ForwardPath::Postmaster(_) => true,
+            ForwardPath::Path(p) => p.mailbox.is_ascii(),
+        }
+    }
+}
+
+/// One label of a domain.
+///
+/// ```text
+/// sub-domain = Let-dig [Ldh-str]
+/// Ldh-str    = *( ALPHA / DIGIT / "-" ) Let-dig
+/// ```
+fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
+    let n = span(input, &LDH);
+    if n == 0 || input[0] == b'-' || input[n - 1] == b'-' {
+        return Err(SynErr::syntax(input));
+    }
+    Ok((&input[n..], &input[..n]))
+}
+
+/// ```text
+/// Domain = sub-domain *("." sub-domain)
+/// ```
+pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
+    let mut rest = input;
+    loop {
+        let (after, label) = sub_domain(rest)?;
+        if label.is_ascii() && label.len() > MAX_LABEL {
+            return Err(SynErr::syntax(rest));
+        }
+        rest = after;
+        match rest {
+            [b'.', next, ..] if LDH[*next as usize] => rest = &rest[1..],
+            _ => break,
+        }
+    }
+    let taken = &input[..input.len() - rest.len()];
+    if taken.len() > MAX_DOMAIN {
+        return Err(SynErr::syntax(input));
+    }
+    let text = utf8(taken).map_err(|k| SynErr::at(input, k))?;
+    Ok((rest, Domain::checked(text)))
+}
+
+/// ```text
+/// Snum = 1*3DIGIT   ; representing a decimal integer value in the range 0 through 255
+/// ```
+fn snum(input: &[u8]) -> Option<(u8, &[u8])> {
+    let n = input
+        .iter()
+        .take(3)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    if n == 0 {
+        return None;
+    }
+    let value = input[..n]
+        .iter()
+        .fold(0u16, |v, &d| v * 10 + u16::from(d - b'0'));
+    u8::try_from(value).ok().map(|v| (v, &input[n..]))
+}
+
+/// ```text
+/// IPv4-address-literal = Snum 3("."  Snum)
+/// ```
+fn ipv4_literal(input: &[u8]) -> Option<Ipv4Addr> {
+    let mut octets = [0u8; 4];
+    let mut rest = input;
+    for (i, octet) in octets.iter_mut().enumerate() {
+        if i > 0 {
+            rest = rest.strip_prefix(b".")?;
+        }
+        let (value, after) = snum(rest)?;
+        *octet = value;
+        rest = after;
+    }
+    rest.is_empty().then_some(Ipv4Addr::from(octets))
+}
+
+/// ```text
+/// IPv6-address-literal = "IPv6:" IPv6-addr
+/// ```
+///
+/// `IPv6-addr` (full, compressed, and both with an IPv4 tail) is checked by the standard
+/// library's parser, which accepts the same four forms.
+fn ipv6_literal(input: &[u8]) -> Option<Ipv6Addr> {
+    let tail = input.get(5..)?;
+    if !input[..5].eq_ignore_ascii_case(b"IPv6:") {
+        return None;
+    }
+    if !tail
+        .iter()
+        .all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
+    {
+        return None;
+    }
+    std::str::from_utf8(tail).ok()?.parse().ok()
+}
+
+/// ```text
+/// address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
+///                         General-address-literal ) "]"
+/// General-address-literal = Standardized-tag ":" 1*dcontent
+/// Standardized-tag = Ldh-str
+/// ```
+pub(crate) fn address_literal(input: &[u8]) -> ParseResult<'_, AddressLiteral<'_>> {
+    let Some(inner_input) = input.strip_prefix(b"[") else {
+        return Err(SynErr::syntax(input));
+    };
+    let n = span(inner_input, &DCONTENT);
+    let inner = &inner_input[..n];
+    let rest = &inner_input[n..];
+    let Some(rest) = rest.strip_prefix(b"]") else {
+        return Err(SynErr::syntax(rest));
+    };
+    let ip = if let Some(v6) = ipv6_literal(inner) {
+        Some(IpAddr::V6(v6))
+    } else if inner.len() >= 5 && inner[..5].eq_ignore_ascii_case(b"IPv6:") {
+        return Err(SynErr::syntax(inner_input));
+    } else if let Some(v4) = ipv4_literal(inner) {
+        Some(IpAddr::V4(v4))
+    } else {
+        let tag_len = span(inner, &LDH);
+        let tag = &inner[..tag_len];
+        let ok = tag_len > 0
+            && tag.is_ascii()
+            && tag[tag_len - 1] != b'-'
+            && inner.get(tag_len) == Some(&b':')
+            && inner.len() > tag_len + 1;
+        if !ok {
+            return Err(SynErr::syntax(inner_input));
+        }
+        None
+    };
+    // DCONTENT is ASCII only, so this cannot fail.
+    let raw = utf8(inner).map_err(|k| SynErr::at(inner_input, k))?;
+    Ok((
+        rest,
+        AddressLiteral {
+            raw: Cow::Borrowed(raw),
+            ip,
+        },
+    ))
+}
+
+/// ```text
+/// Domain / address-literal
+/// ```
+pub(crate) fn host(input: &[u8]) -> ParseResult<'_, Host<'_>> {
+    if input.first() == Some(&b'[') {
+        let (rest, literal) = address_literal(input)?;
+        Ok((rest, Host::Literal(literal)))
+    } else {
+        let (rest, d) = domain(input)?;
+        Ok((rest, Host::Domain(d)))
+    }
+}
+
+/// ```text
+/// Dot-string = Atom *("."  Atom)
+/// Atom       = 1*atext
+/// ```
+fn dot_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
+    let mut rest = input;
+    loop {
+        let n = span(rest, &ATEXT);
+        if n == 0 {
+            return Err(SynErr::syntax(rest));
+        }
+        rest = &rest[n..];
+        match rest {
+            [b'.', next, ..] if ATEXT[*next as usize] => rest = &rest[1..],
+            _ => break,
+        }
+    }
+    Ok((rest, &input[..input.len() - rest.len()]))
+}
+
+/// ```text
+/// Quoted-string   = DQUOTE *QcontentSMTP DQUOTE
+/// QcontentSMTP    = qtextSMTP / quoted-pairSMTP
+/// quoted-pairSMTP = %d92 %d32-126
+/// ```
+pub(crate) fn quoted_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
+    let Some(mut rest) = input.strip_prefix(b"\"") else {
+        return Err(SynErr::syntax(input));
+    };
+    loop {
+        rest = &rest[span(rest, &QTEXT)..];
+        match rest {
+            [b'\\', 32..=126, ..] => rest = &rest[2..],
+            [b'"', ..] => {
+                rest = &rest[1..];
+                return Ok((rest, &input[..input.len() - rest.len()]));
+            }
+            _ => return Err(SynErr::syntax(rest)),
+        }
+    }
+}
+
+/// ```text
+/// Local-part = Dot-string / Quoted-string
+/// ```
+pub(crate) fn local_part(input: &[u8]) -> ParseResult<'_, LocalPart<'_>> {
+    let (rest, bytes) = if input.first() == Some(&b'"') {
+        quoted_string(input)?
+    } else {
+        dot_string(input)?
+    };
+    let text = utf8(bytes).map_err(|k| SynErr::at(input, k))?;
+    Ok((rest, LocalPart::checked(text)))
+}
+
+/// ```text
+/// Mailbox = Local-part "@" ( Domain / address-literal )
+/// ```
+pub(crate) fn mailbox(input: &[u8]) -> ParseResult<'_, Mailbox<'_>> {
+    let (rest, local) = local_part(input)?;
+    let Some(rest) = rest.strip_prefix(b"@") else {
+        return Err(SynErr::syntax(rest));
+    };
+    let (rest, host) = host(rest)?;
+    Ok((rest, Mailbox { local, host }))
+}
+
+/// ```text
+/// A-d-l     = At-domain *( "," At-domain )
+/// At-domain = "@" Domain
+/// ```
+pub(crate) fn source_route(input: &[u8]) -> ParseResult<'_, SourceRoute<'_>> {
+    let mut rest = input;
+    loop {
+        let Some(after_at) = rest.strip_prefix(b"@") else {
+            return Err(SynErr::syntax(rest));
+        };
+        rest = domain(after_at)?.0;
+        match rest.strip_prefix(b",") {
+            Some(after) => rest = after,
+            None => break,
+        }
+    }
+    let text = utf8(&input[..input.len() - rest.len()]).map_err(|k| SynErr::at(input, k))?;
+    Ok((rest, SourceRoute::checked(text)))
+}
+
+/// The inside of a path, without the brackets: `[ A-d-l ":" ] Mailbox`.
+pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
+    let (rest, route) = if input.first() == Some(&b'@') {
+        let (rest, route) = source_route(input)?;
+        let Some(rest) = rest.strip_prefix(b":") else {
+            return Err(SynErr::syntax(rest));
+        };
+        (rest, Some(route))
+    } else {
+        (input, None)
+    };
+    let (rest, mailbox) = mailbox(rest)?;
+    Ok((rest, Path { route, mailbox }))
+}
+
+/// ```text
+/// Path = "<" [ A-d-l ":" ] Mailbox ">"
+/// ```
+pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
+    let Some(inner) = input.strip_prefix(b"<") else {
+        return Err(SynErr::syntax(input));
+    };
+    let (rest, path) = path_body(inner)?;
+    let Some(rest) = rest.strip_prefix(b">") else {
+        return Err(SynErr::syntax(rest));
+    };
+    Ok((rest, path))
+}
+
+/// ```text
+/// Reverse-path = Path / "<>"
+/// ```
+pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
+    if let Some(rest) = input.strip_prefix(b"<>") {
+        return Ok((rest, ReversePath::Null));
+    }
+    let (rest, p) = path(input)?;
+    Ok((rest, ReversePath::Path(p)))
+}
+
+/// ```text
+/// "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path
+/// Forward-path = Path
+/// ```
+///
+/// `<>` is rejected with [`ErrorKind::NullRecipient`].
+pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
+    if input.starts_with(b"<>") {
+        return Err(SynErr::at(input, ErrorKind::NullRecipient));
+    }
+    if input.len() >= 12
+        && input[0] == b'<'
+        && input[11] == b'>'
+        && input[1..11].eq_ignore_ascii_case(b"postmaster")
+    {
+        let spelling = utf8(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
+        return Ok((
+            &input[12..],
+            ForwardPath::Postmaster(Cow::Borrowed(spelling)),
+        ));
+    }
+    let (rest, p) = path(input)?;
+    Ok((rest, ForwardPath::Path(p)))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,66 @@
+//! Commands from a byte stream: the [`LineFramer`] and [`parse_line`] together.
+
+use super::parse::parse_line;
+use super::{CommandConfig, Parsed};
+use crate::error::ParseError;
+use crate::framing::LineFramer;
+
+/// Parses commands from a connection's byte stream, bounded by the line limit however the
+/// input is split across reads.
+///
+/// ```
+/// use smtp_core::command::{Command, CommandConfig, CommandDecoder};
+///
+/// let mut decoder = CommandDecoder::new(CommandConfig::default());
+/// let mut input: &[u8] = b"EHLO client.example\r\nMAIL FROM:<>\r\nRC";
+/// let mut verbs = Vec::new();
+/// loop {
+///     let (used, item) = decoder.decode(input);
+///     input = &input[used..];
+///     match item {
+///         Some(Ok(parsed)) => verbs.push(parsed.command.verb().into_owned()),
+///         Some(Err(error)) => panic!("{error}"),
+///         None => break,
+///     }
+/// }
+/// assert_eq!(verbs, ["EHLO", "MAIL"]);
+/// assert!(input.is_empty()); // "RC" is held until the rest of the line comes
+/// ```
+#[derive(Debug, Clone)]
+pub struct CommandDecoder {
+    framer: LineFramer,
+    config: CommandConfig,
+}
+
+impl CommandDecoder {
+    /// A decoder with these limits and this strictness.
+    pub fn new(config: CommandConfig) -> Self {
+        CommandDecoder {
+            framer: LineFramer::new(config.line_limit, config.lenient),
+            config,
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &CommandConfig {
+        &self.config
+    }
+
+    /// Changes the configuration for the next lines (for instance `smtputf8` after a MAIL with
+    /// SMTPUTF8); the line limit and line-end rule stay those given to [`CommandDecoder::new`].
+    pub fn set_config(&mut self, config: CommandConfig) {
+        self.config = config;
+    }
+
+    /// Takes bytes from `input` up to the end of the next command; see
+    /// [`LineFramer::next_line`] for the calling convention.
+    pub fn decode<'a>(
+        &'a mut self,
+        input: &'a [u8],
+    ) -> (usize, Option<Result<Parsed<'a>, ParseError>>) {
+        let config = self.config;
+        let (used, line) = self.framer.next_line(input);
+        let item = line.map(|line| line.and_then(|line| parse_line(line.raw(), &config)));
+        (used, item)
+    }
+}

@@ -1,0 +1,432 @@
+//! The command grammar (RFC 5321 §4.1.1, RFC 1869 and the extensions), one function per rule.
+
+use memchr::memchr;
+
+use super::types::{
+    Auth, InitialResponse, Text, Unknown, XCLIENT_NAMES, XFORWARD_NAMES, attributes, base64,
+    etrn_node, mechanism, text,
+};
+use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
+use crate::address::{ForwardPath, Path, ReversePath, forward_path, host, path_body, reverse_path};
+use crate::error::{ErrorKind, ParseError};
+use crate::params::{mail_params, rcpt_params};
+use crate::syntax::{ParseResult, SynErr};
+
+/// Longest verb taken as a verb; a longer token is not a command.
+pub(crate) const MAX_VERB: usize = 32;
+
+pub(crate) const fn is_verb_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Verb {
+    Helo,
+    Ehlo,
+    Lhlo,
+    Mail,
+    Rcpt,
+    Data,
+    Bdat,
+    Rset,
+    Noop,
+    Quit,
+    Vrfy,
+    Expn,
+    Help,
+    StartTls,
+    Auth,
+    Etrn,
+    Xclient,
+    Xforward,
+}
+
+impl Verb {
+    /// The syntax quoted in the 501 reply.
+    const fn usage(self) -> &'static str {
+        match self {
+            Verb::Helo => "HELO domain",
+            Verb::Ehlo => "EHLO domain-or-address-literal",
+            Verb::Lhlo => "LHLO domain-or-address-literal",
+            Verb::Mail => "MAIL FROM:<address> [parameters]",
+            Verb::Rcpt => "RCPT TO:<address> [parameters]",
+            Verb::Data => "DATA",
+            Verb::Bdat => "BDAT chunk-size [LAST]",
+            Verb::Rset => "RSET",
+            Verb::Noop => "NOOP [string]",
+            Verb::Quit => "QUIT",
+            Verb::Vrfy => "VRFY string",
+            Verb::Expn => "EXPN string",
+            Verb::Help => "HELP [string]",
+            Verb::StartTls => "STARTTLS",
+            Verb::Auth => "AUTH mechanism [initial-response]",
+            Verb::Etrn => "ETRN [@|#]node",
+            Verb::Xclient => "XCLIENT attribute=value ...",
+            Verb::Xforward => "XFORWARD attribute=value ...",
+        }
+    }
+}
+
+/// Dispatches a verb by a byte match on its upper-cased form; exact (`STARTTLSX` is not
+/// `STARTTLS`).
+#[inline]
+pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
+    let mut buf = [0u8; 8];
+    let upper = buf.get_mut(..verb.len())?;
+    for (d, s) in upper.iter_mut().zip(verb) {
+        *d = s.to_ascii_uppercase();
+    }
+    Some(match &*upper {
+        b"HELO" => Verb::Helo,
+        b"EHLO" => Verb::Ehlo,
+        b"LHLO" => Verb::Lhlo,
+        b"MAIL" => Verb::Mail,
+        b"RCPT" => Verb::Rcpt,
+        b"DATA" => Verb::Data,
+        b"BDAT" => Verb::Bdat,
+        b"RSET" => Verb::Rset,
+        b"NOOP" => Verb::Noop,
+        b"QUIT" => Verb::Quit,
+        b"VRFY" => Verb::Vrfy,
+        b"EXPN" => Verb::Expn,
+        b"HELP" => Verb::Help,
+        b"STARTTLS" => Verb::StartTls,
+        b"AUTH" => Verb::Auth,
+        b"ETRN" => Verb::Etrn,
+        b"XCLIENT" => Verb::Xclient,
+        b"XFORWARD" => Verb::Xforward,
+        _ => return None,
+    })
+}
+
+/// Parses one command from the start of `input`: the bytes received so far.
+///
+/// The line end is found with memchr within the first `config.line_limit` bytes; without one,
+/// the answer is [`Decoded::Incomplete`], or [`ErrorKind::LineTooLong`] when the limit is
+/// already reached. On a complete line, the answer is the command or the error, with the bytes
+/// the line took.
+pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Parsed<'a>> {
+    let limit = config.line_limit.max(1);
+    let window = &input[..input.len().min(limit)];
+    match memchr(b'\n', window) {
+        Some(lf) => match parse_line(&input[..=lf], config) {
+            Ok(value) => Decoded::Complete {
+                value,
+                consumed: lf + 1,
+            },
+            Err(error) => Decoded::Invalid {
+                error,
+                consumed: lf + 1,
+            },
+        },
+        None if input.len() >= limit => Decoded::Invalid {
+            error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
+            consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
+        },
+        None => Decoded::Incomplete,
+    }
+}
+
+/// Parses one complete line; `line` ends in LF (and no LF comes before).
+pub(crate) fn parse_line<'a>(
+    line: &'a [u8],
+    config: &CommandConfig,
+) -> Result<Parsed<'a>, ParseError> {
+    let mut deviations = Deviations::default();
+    let mut content = &line[..line.len() - 1];
+    match content.split_last() {
+        Some((b'\r', head)) => content = head,
+        _ if config.lenient => deviations.insert(Deviation::BareLineFeed),
+        _ => return Err(ParseError::new(ErrorKind::BareLineFeed, content.len())),
+    }
+    if config.lenient && content.last() == Some(&b' ') {
+        let keep = content
+            .iter()
+            .rposition(|&b| b != b' ')
+            .map_or(0, |i| i + 1);
+        content = &content[..keep];
+        deviations.insert(Deviation::TrailingSpace);
+    }
+    let command = command(content, config, &mut deviations)?;
+    Ok(Parsed {
+        command,
+        deviations,
+    })
+}
+
+/// Turns a rule's error into a [`ParseError`] at its offset in `content`.
+fn located(content: &[u8], e: nom::Err<SynErr<'_>>, default: ErrorKind) -> ParseError {
+    match e {
+        nom::Err::Error(e) | nom::Err::Failure(e) => {
+            ParseError::new(e.kind.unwrap_or(default), content.len() - e.input.len())
+        }
+        // Complete-input rules never ask for more.
+        nom::Err::Incomplete(_) => ParseError::new(default, content.len()),
+    }
+}
+
+/// The rest of the line must be empty.
+fn end(input: &[u8]) -> ParseResult<'_, ()> {
+    if input.is_empty() {
+        Ok((input, ()))
+    } else {
+        Err(SynErr::syntax(input))
+    }
+}
+
+/// `SP` then `rule`, which must take the rest of the line.
+fn sp_then<'a, T>(
+    input: &'a [u8],
+    rule: impl FnOnce(&'a [u8]) -> ParseResult<'a, T>,
+) -> ParseResult<'a, T> {
+    let Some(rest) = input.strip_prefix(b" ") else {
+        return Err(SynErr::syntax(input));
+    };
+    let (rest, value) = rule(rest)?;
+    end(rest)?;
+    Ok((rest, value))
+}
+
+/// ```text
+/// command = verb [ SP arguments ] CRLF
+/// ```
+fn command<'a>(
+    content: &'a [u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<Command<'a>, ParseError> {
+    let n = content.iter().take_while(|b| is_verb_char(**b)).count();
+    if n == 0 || n > MAX_VERB {
+        return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
+    }
+    let (verb, args) = content.split_at(n);
+    let Some(v) = known_verb(verb) else {
+        return unknown(content, verb, args);
+    };
+    let syntax = ErrorKind::Syntax {
+        expected: v.usage(),
+    };
+    let at = |e| located(content, e, syntax);
+    let cmd = match v {
+        Verb::Data | Verb::Rset | Verb::Quit | Verb::StartTls => {
+            end(args).map_err(at)?;
+            match v {
+                Verb::Data => Command::Data,
+                Verb::Rset => Command::Rset,
+                Verb::Quit => Command::Quit,
+                _ => Command::StartTls,
+            }
+        }
+        Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
+            let (_, h) = sp_then(args, host).map_err(at)?;
+            match v {
+                Verb::Helo => Command::Helo(h),
+                Verb::Ehlo => Command::Ehlo(h),
+                _ => Command::Lhlo(h),
+            }
+        }
+        Verb::Mail => Command::Mail(mail(content, args, config, dev)?),
+        Verb::Rcpt => Command::Rcpt(rcpt(content, args, config, dev)?),
+        Verb::Bdat => {
+            let (_, (size, last)) = sp_then(args, bdat_args).map_err(at)?;
+            Command::Bdat { size, last }
+        }
+        Verb::Noop | Verb::Help => {
+            let t = optional_text(args).map_err(at)?;
+            if v == Verb::Noop {
+                Command::Noop(t)
+            } else {
+                Command::Help(t)
+            }
+        }
+        Verb::Vrfy => Command::Vrfy(sp_then(args, text).map_err(at)?.1),
+        Verb::Expn => Command::Expn(sp_then(args, text).map_err(at)?.1),
+        Verb::Auth => Command::Auth(sp_then(args, auth_args).map_err(at)?.1),
+        Verb::Etrn => Command::Etrn(sp_then(args, etrn_node).map_err(at)?.1),
+        Verb::Xclient => Command::Xclient(
+            sp_then(args, |i| attributes(i, XCLIENT_NAMES))
+                .map_err(at)?
+                .1,
+        ),
+        Verb::Xforward => Command::Xforward(
+            sp_then(args, |i| attributes(i, XFORWARD_NAMES))
+                .map_err(at)?
+                .1,
+        ),
+    };
+    Ok(cmd)
+}
+
+/// An unknown verb: `verb [SP text]`, passed through; anything else is not a command.
+fn unknown<'a>(
+    content: &'a [u8],
+    verb: &'a [u8],
+    args: &'a [u8],
+) -> Result<Command<'a>, ParseError> {
+    let unrecognized = ErrorKind::UnrecognizedCommand;
+    let args = if args.is_empty() {
+        None
+    } else {
+        Some(
+            sp_then(args, text)
+                .map_err(|e| located(content, e, unrecognized))?
+                .1,
+        )
+    };
+    // The verb is ASCII (verb characters only).
+    let verb = std::str::from_utf8(verb).map_err(|_| ParseError::new(unrecognized, 0))?;
+    Ok(Command::Unknown(
+        Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?,
+    ))
+}
+
+/// `[ SP text ]`.
+fn optional_text(args: &[u8]) -> Result<Option<Text<'_>>, nom::Err<SynErr<'_>>> {
+    if args.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(sp_then(args, text)?.1))
+}
+
+/// ```text
+/// bdat-args  = chunk-size [ SP end-marker ]
+/// chunk-size = 1*DIGIT
+/// end-marker = "LAST"
+/// ```
+fn bdat_args(input: &[u8]) -> ParseResult<'_, (u64, bool)> {
+    let n = input.iter().take_while(|b| b.is_ascii_digit()).count();
+    let size = crate::params::digits_u64(&input[..n]).ok_or_else(|| SynErr::syntax(input))?;
+    let rest = &input[n..];
+    if rest.len() == 5 && rest[0] == b' ' && rest[1..].eq_ignore_ascii_case(b"LAST") {
+        return Ok((&rest[5..], (size, true)));
+    }
+    Ok((rest, (size, false)))
+}
+
+/// ```text
+/// auth-args        = sasl-mech [ SP initial-response ]
+/// initial-response = base64 / "="
+/// ```
+fn auth_args(input: &[u8]) -> ParseResult<'_, Auth<'_>> {
+    let (rest, mechanism) = mechanism(input)?;
+    let Some(after) = rest.strip_prefix(b" ") else {
+        return Ok((
+            rest,
+            Auth {
+                mechanism,
+                initial_response: None,
+            },
+        ));
+    };
+    let (rest, response) = if after.first() == Some(&b'=') {
+        (&after[1..], InitialResponse::Empty)
+    } else {
+        let (rest, secret) = base64(after)?;
+        (rest, InitialResponse::Data(secret))
+    };
+    Ok((
+        rest,
+        Auth {
+            mechanism,
+            initial_response: Some(response),
+        },
+    ))
+}
+
+/// `SP "FROM:"` / `SP "TO:"`, case-insensitive; in lenient mode a space may follow the colon.
+fn keyword_colon<'a>(
+    args: &'a [u8],
+    keyword: &[u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> ParseResult<'a, ()> {
+    let k = keyword.len();
+    let ok = args.len() > k && args[0] == b' ' && args[1..=k].eq_ignore_ascii_case(keyword);
+    if !ok {
+        return Err(SynErr::syntax(args));
+    }
+    let mut rest = &args[k + 1..];
+    if config.lenient && rest.first() == Some(&b' ') {
+        rest = &rest[rest.iter().take_while(|b| **b == b' ').count()..];
+        dev.insert(Deviation::SpaceAfterColon);
+    }
+    Ok((rest, ()))
+}
+
+/// A path without angle brackets, accepted in lenient mode: `Mailbox` up to a space or the end.
+fn bare_path<'a>(input: &'a [u8], dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
+    let (rest, p) = path_body(input)?;
+    dev.insert(Deviation::MissingAngleBrackets);
+    Ok((rest, p))
+}
+
+/// Checks the SMTPUTF8 rule of RFC 6531 §3.5 over a MAIL or RCPT line.
+fn check_ascii(
+    content: &[u8],
+    allowed: bool,
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<(), ParseError> {
+    if allowed || content.is_ascii() {
+        return Ok(());
+    }
+    if config.lenient {
+        dev.insert(Deviation::NonAsciiWithoutSmtputf8);
+        return Ok(());
+    }
+    let at = content.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+    Err(ParseError::new(ErrorKind::NonAsciiAddress, at))
+}
+
+/// ```text
+/// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF
+/// ```
+fn mail<'a>(
+    content: &'a [u8],
+    args: &'a [u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<Mail<'a>, ParseError> {
+    let syntax = ErrorKind::Syntax {
+        expected: Verb::Mail.usage(),
+    };
+    let (rest, ()) =
+        keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
+    let bad = ErrorKind::BadSenderAddress;
+    let (rest, from) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
+        let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
+        (r, ReversePath::Path(p))
+    } else {
+        reverse_path(rest).map_err(|e| located(content, e, bad))?
+    };
+    let (_, params) = mail_params(rest).map_err(|e| located(content, e, syntax))?;
+    check_ascii(content, config.smtputf8 || params.smtputf8, config, dev)?;
+    Ok(Mail { from, params })
+}
+
+/// ```text
+/// rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
+///        [SP Rcpt-parameters] CRLF
+/// ```
+fn rcpt<'a>(
+    content: &'a [u8],
+    args: &'a [u8],
+    config: &CommandConfig,
+    dev: &mut Deviations,
+) -> Result<Rcpt<'a>, ParseError> {
+    let syntax = ErrorKind::Syntax {
+        expected: Verb::Rcpt.usage(),
+    };
+    let (rest, ()) =
+        keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
+    let bad = ErrorKind::BadRecipientAddress;
+    let (rest, to) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
+        let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
+        (r, ForwardPath::Path(p))
+    } else {
+        forward_path(rest).map_err(|e| located(content, e, bad))?
+    };
+    let (_, params) = rcpt_params(rest).map_err(|e| located(content, e, syntax))?;
+    check_ascii(content, config.smtputf8, config, dev)?;
+    Ok(Rcpt { to, params })
+}

@@ -1,0 +1,171 @@
+//! A bounded line framer: bytes in, complete lines out, whatever the split across reads.
+//!
+//! [`LineFramer::next_line`] takes the bytes of one read and returns how many it consumed and,
+//! when a line is complete, the line. A line that arrives whole in one read is borrowed from the
+//! input (no copy); only a line split across reads is assembled in the framer's buffer, which
+//! never holds more than the limit. A line longer than the limit (its line end included; 512
+//! octets by default, RFC 5321 §4.5.3.1.4) is consumed up to its LF and reported as
+//! [`ErrorKind::LineTooLong`] (`500 5.5.6`). Lines end in CRLF; a bare LF ends a line too (so a
+//! stream can never get stuck), and is [`ErrorKind::BareLineFeed`] in strict mode, a line with
+//! [`LineEnding::Lf`] in lenient mode.
+//!
+//! ```
+//! use smtp_core::framing::LineFramer;
+//!
+//! let mut framer = LineFramer::new(512, false);
+//! let (used, line) = framer.next_line(b"NOOP\r\nQU");
+//! assert_eq!((used, line.unwrap().unwrap().content()), (6, &b"NOOP"[..]));
+//! let (used, line) = framer.next_line(b"QU");
+//! assert_eq!((used, line.is_none()), (2, true));
+//! let (_, line) = framer.next_line(b"IT\r\n");
+//! assert_eq!(line.unwrap().unwrap().content(), b"QUIT");
+//! ```
+
+use memchr::memchr;
+
+use crate::error::{ErrorKind, ParseError};
+
+/// How a line ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    /// `CRLF`, as RFC 5321 §2.3.8 requires.
+    CrLf,
+    /// A bare `LF` (only in lenient mode).
+    Lf,
+}
+
+/// A complete line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    raw: &'a [u8],
+    ending: LineEnding,
+}
+
+impl<'a> Line<'a> {
+    /// The line with its line end.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// The line without its line end.
+    pub fn content(&self) -> &'a [u8] {
+        let cut = match self.ending {
+            LineEnding::CrLf => 2,
+            LineEnding::Lf => 1,
+        };
+        &self.raw[..self.raw.len() - cut]
+    }
+
+    /// How the line ended.
+    pub fn ending(&self) -> LineEnding {
+        self.ending
+    }
+}
+
+/// Splits a byte stream into lines of at most `limit` octets; see the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct LineFramer {
+    limit: usize,
+    lenient: bool,
+    /// The start of a line split across reads (always shorter than `limit`).
+    buf: Vec<u8>,
+    /// `buf` held the line returned last; clear it on the next call.
+    buf_returned: bool,
+    /// Inside an over-long line: the octets seen so far.
+    discarding: Option<usize>,
+}
+
+impl LineFramer {
+    /// A framer for lines of at most `limit` octets (line end included; at least 2).
+    /// `lenient` accepts bare LF line ends.
+    pub fn new(limit: usize, lenient: bool) -> Self {
+        LineFramer {
+            limit: limit.max(2),
+            lenient,
+            buf: Vec::new(),
+            buf_returned: false,
+            discarding: None,
+        }
+    }
+
+    /// The limit in octets.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// Bytes of an incomplete line held (or, inside an over-long line, 0).
+    pub fn buffered(&self) -> usize {
+        if self.buf_returned { 0 } else { self.buf.len() }
+    }
+
+    /// Takes bytes from `input` up to the end of the next line.
+    ///
+    /// Returns the number of bytes consumed and, if a line was completed, the line or the error
+    /// for it. When no line completes, all of `input` is consumed (kept, or discarded in an
+    /// over-long line) and `None` returned: call again with the next read. Otherwise call again
+    /// with `&input[consumed..]` until it returns `None`.
+    pub fn next_line<'a>(
+        &'a mut self,
+        input: &'a [u8],
+    ) -> (usize, Option<Result<Line<'a>, ParseError>>) {
+        if self.buf_returned {
+            self.buf.clear();
+            self.buf_returned = false;
+        }
+        if let Some(seen) = self.discarding {
+            return match memchr(b'\n', input) {
+                Some(lf) => {
+                    self.discarding = None;
+                    let error =
+                        ParseError::new(ErrorKind::LineTooLong { limit: self.limit }, self.limit);
+                    let _ = seen;
+                    (lf + 1, Some(Err(error)))
+                }
+                None => {
+                    self.discarding = Some(seen.saturating_add(input.len()));
+                    (input.len(), None)
+                }
+            };
+        }
+        let room = self.limit - self.buf.len();
+        let window = &input[..input.len().min(room)];
+        let Some(lf) = memchr(b'\n', window) else {
+            if input.len() >= room {
+                // No line end within the limit: drop what is held and discard to the LF.
+                let seen = self.buf.len() + room;
+                self.buf.clear();
+                self.discarding = Some(seen);
+                let (used, result) = self.next_line(&input[room..]);
+                return (room + used, result);
+            }
+            self.buf.extend_from_slice(input);
+            return (input.len(), None);
+        };
+        let consumed = lf + 1;
+        let raw: &'a [u8] = if self.buf.is_empty() {
+            &input[..consumed]
+        } else {
+            self.buf.extend_from_slice(&input[..consumed]);
+            self.buf_returned = true;
+            &self.buf
+        };
+        let crlf = raw.len() >= 2 && raw[raw.len() - 2] == b'\r';
+        let line = if crlf {
+            Ok(Line {
+                raw,
+                ending: LineEnding::CrLf,
+            })
+        } else if self.lenient {
+            Ok(Line {
+                raw,
+                ending: LineEnding::Lf,
+            })
+        } else {
+            Err(ParseError::new(ErrorKind::BareLineFeed, raw.len() - 1))
+        };
+        (consumed, Some(line))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+//! Crate-private building blocks of the grammar: the nom error type, the `ParseResult` alias and
+//! byte classes of RFC 5321 §4.1.2 (as lookup tables, so the hot loops stay branch-light).
+
+use nom::error::{ErrorKind as NomKind, ParseError as NomParseError};
+
+use crate::error::ErrorKind;
+
+/// The error the grammar rules return: the remaining input where the problem was found (its
+/// length gives the offset) and, when a rule knows better than "syntax", what was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SynErr<'a> {
+    pub(crate) input: &'a [u8],
+    pub(crate) kind: Option<ErrorKind>,
+}
+
+impl<'a> SynErr<'a> {
+    pub(crate) fn at(input: &'a [u8], kind: ErrorKind) -> nom::Err<Self> {
+        nom::Err::Error(SynErr {
+            input,
+            kind: Some(kind),
+        })
+    }
+
+    pub(crate) fn syntax(input: &'a [u8]) -> nom::Err<Self> {
+        nom::Err::Error(SynErr { input, kind: None })
+    }
+}
+
+impl<'a> NomParseError<&'a [u8]> for SynErr<'a> {
+    fn from_error_kind(input: &'a [u8], _kind: NomKind) -> Self {
+        SynErr { input, kind: None }
+    }
+
+    fn append(_input: &'a [u8], _kind: NomKind, other: Self) -> Self {
+        other
+    }
+
+    fn or(self, other: Self) -> Self {
+        // Keep the error that got further: it names the real problem.
+        if other.input.len() <= self.input.len() {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Result of a grammar rule over bytes.
+pub(crate) type ParseResult<'a, O> = nom::IResult<&'a [u8], O, SynErr<'a>>;
+
+/// A 256-entry byte class built at compile time from a predicate over `b`.
+macro_rules! table {
+    (|$b:ident| $pred:expr) => {{
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let $b = i as u8;
+            t[i] = $pred;
+            i += 1;
+        }
+        t
+    }};
+}
+
+const fn is_atext_ascii(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'!' | b'#'
+                | b'$'
+                | b'%'
+                | b'&'
+                | b'\''
+                | b'*'
+                | b'+'
+                | b'-'
+                | b'/'
+                | b'='
+                | b'?'
+                | b'^'
+                | b'_'
+                | b'`'
+                | b'{'
+                | b'|'
+                | b'}'
+                | b'~'
+        )
+}
+
+/// `atext` (RFC 5322 §3.2.3) plus `UTF8-non-ascii` bytes (RFC 6531 §3.3); UTF-8 validity is
+/// checked once over the whole token.
+pub(crate) static ATEXT: [bool; 256] = table!(|b| is_atext_ascii(b) || b >= 0x80);
+/// `qtextSMTP = %d32-33 / %d35-91 / %d93-126` plus `UTF8-non-ascii`.
+pub(crate) static QTEXT: [bool; 256] =
+    table!(|b| matches!(b, 32..=33 | 35..=91 | 93..=126) || b >= 0x80);
+/// Letters, digits, `-` and `UTF8-non-ascii` (the bytes of a sub-domain; U-labels allowed here
+/// and checked against the SMTPUTF8 rule later).
+pub(crate) static LDH: [bool; 256] =
+    table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b >= 0x80);
+/// `dcontent = %d33-90 / %d94-126`.
+pub(crate) static DCONTENT: [bool; 256] = table!(|b| matches!(b, 33..=90 | 94..=126));
+/// `esmtp-value = 1*(%d33-60 / %d62-126)` plus `UTF8-non-ascii` (RFC 6531 §3.3).
+pub(crate) static ESMTP_VALUE: [bool; 256] =
+    table!(|b| matches!(b, 33..=60 | 62..=126) || b >= 0x80);
+/// Printable text: `VCHAR / SP` plus `UTF8-non-ascii` (the argument of VRFY, EXPN, HELP, NOOP
+/// and of unknown verbs).
+pub(crate) static TEXT: [bool; 256] = table!(|b| matches!(b, 32..=126) || b >= 0x80);
+
+/// The longest prefix whose bytes are all in `class`.
+#[inline]
+pub(crate) fn span(input: &[u8], class: &[bool; 256]) -> usize {
+    input
+        .iter()
+        .position(|&b| !class[b as usize])
+        .unwrap_or(input.len())
+}
+
+/// Checks that `bytes` are UTF-8, returning them as `str`.
+#[inline]
+pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ErrorKind> {
+    std::str::from_utf8(bytes).map_err(|_| ErrorKind::InvalidUtf8)
+}
+
+/// Runs `rule` over all of `s`; anything left over, or a failure, is an [`InvalidValue`].
+///
+/// [`InvalidValue`]: crate::error::InvalidValue
+pub(crate) fn whole<'a, T>(
+    s: &'a str,
+    type_name: &'static str,
+    rule: impl FnOnce(&'a [u8]) -> ParseResult<'a, T>,
+) -> Result<T, crate::error::InvalidValue> {
+    match rule(s.as_bytes()) {
+        Ok((b"", value)) => Ok(value),
+        _ => Err(crate::error::InvalidValue { type_name }),
+    }
+}
+
+/// Declares a validated newtype over `Cow<'a, str>`: private field, `as_str`, `into_owned`,
+/// `TryFrom<&str>` through the grammar rule, `Display`, and serde as a plain string.
+macro_rules! str_newtype {
+    ($(#[$meta:meta])* $name:ident, $rule:expr) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+        #[cfg_attr(feature = "serde", serde(transparent))]
+        pub struct $name<'a>(std::borrow::Cow<'a, str>);
+
+        impl<'a> $name<'a> {
+            /// The text, as on the wire.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            /// Detaches the value from the input it borrows.
+            pub fn into_owned(self) -> $name<'static> {
+                $name(std::borrow::Cow::Owned(self.0.into_owned()))
+            }
+
+            /// Wraps text the grammar rule has already accepted.
+            #[allow(dead_code)]
+            pub(crate) fn checked(s: &'a str) -> Self {
+                $name(std::borrow::Cow::Borrowed(s))
+            }
+
+            /// Writes the value as on the wire.
+            pub fn write_to(&self, out: &mut Vec<u8>) {
+                out.extend_from_slice(self.0.as_bytes());
+            }
+        }
+
+        impl<'a> TryFrom<&'a str> for $name<'a> {
+            type Error = crate::error::InvalidValue;
+
+            fn try_from(s: &'a str) -> Result<Self, Self::Error> {
+                crate::syntax::whole(s, stringify!($name), $rule)
+            }
+        }
+
+        impl std::fmt::Display for $name<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use str_newtype;
