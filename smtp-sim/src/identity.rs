@@ -172,28 +172,10 @@ pub fn apply_xclient(
     Ok(())
 }
 
-/// RFC 3461 §4 xtext: `+XX` stands for the byte XX (upper-case hex).
+/// RFC 3461 §4 xtext, decoded with smtp-core's codec; `None` if malformed or not UTF-8.
 fn decode_xtext(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'+' {
-            let hex = text.get(i + 1..i + 3)?;
-            if !hex
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(&b))
-            {
-                return None;
-            }
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let xtext = smtp_core::xtext::XText::try_from(text).ok()?;
+    String::from_utf8(xtext.decode().into_owned()).ok()
 }
 
 fn is_host_name(name: &str) -> bool {
