@@ -49,7 +49,6 @@ pub struct Verdict {
 #[derive(Debug, Clone)]
 struct Owed {
     rule: String,
-    situation: Situation,
     answer: Answer,
 }
 
@@ -162,7 +161,6 @@ impl Internet {
             if answer.step > Step::Connect {
                 let owed = Owed {
                     rule: limited.limit,
-                    situation,
                     answer,
                 };
                 self.owed.insert(session.id, owed);
@@ -174,7 +172,6 @@ impl Internet {
             && owed.answer.step <= step
         {
             let owed = self.owed.remove(&session.id)?;
-            let _ = owed.situation;
             return self.verdict(session, step, rcpt, &owed.rule, owed.answer, None, None);
         }
         let persona = self.persona_of(rcpt);
