@@ -3,3 +3,6 @@
 
 pub mod command;
 pub mod data_receiver;
+pub mod replies;
+
+pub use replies::{ehlo, reply};

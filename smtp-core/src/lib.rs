@@ -7,9 +7,11 @@
 pub mod address;
 pub mod command;
 pub mod dsn;
+pub mod ehlo;
 pub mod error;
 pub mod framing;
 pub mod params;
+pub mod reply;
 pub mod status;
 pub mod transfer;
 pub mod xtext;
