@@ -1,2 +1,2 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| smtp_fuzz::ehlo(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| smtp_fuzz::reply::ehlo(data));

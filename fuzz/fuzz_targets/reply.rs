@@ -1,2 +1,2 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| smtp_fuzz::reply(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| smtp_fuzz::reply::reply(data));

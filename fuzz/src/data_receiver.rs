@@ -79,7 +79,11 @@ pub fn run(input: &Input<'_>) {
     let config = DataConfig {
         bare_lf: policy(input.bare_lf),
         bare_cr: policy(input.bare_cr),
-        max_size: if input.max_size == 0 { u64::MAX } else { u64::from(input.max_size) },
+        max_size: if input.max_size == 0 {
+            u64::MAX
+        } else {
+            u64::from(input.max_size)
+        },
     };
     let wire = input.wire;
     let mut cuts: Vec<usize> = input

@@ -3,6 +3,4 @@
 
 pub mod command;
 pub mod data_receiver;
-pub mod replies;
-
-pub use replies::{ehlo, reply};
+pub mod reply;

@@ -373,7 +373,7 @@ impl<'a> EhloResponse<'a> {
     /// Reads an EHLO response from the start of `input`, returning it and the input after it.
     ///
     /// The whole reply is read (and its errors reported) before it is judged as an EHLO
-    /// response, as [`parse_reply`] followed by [`from_reply`](Self::from_reply) would.
+    /// response, as [`parse_reply`](crate::reply::parse_reply) followed by [`from_reply`](Self::from_reply) would.
     pub fn parse(input: &'a [u8], config: &ReplyConfig) -> Result<(Self, &'a [u8]), EhloError> {
         let mut cursor = LineCursor::new(input, config);
         let (code, first, mut last) = cursor.next_line()?;

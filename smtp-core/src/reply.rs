@@ -170,6 +170,7 @@ pub struct ReplyLine<'a> {
 
 impl<'a> ReplyLine<'a> {
     /// A line with the given text (already checked to be a textstring by the caller).
+    #[inline]
     pub(crate) fn from_text(text: Option<Cow<'a, str>>) -> Self {
         let (status, status_len) = match text.as_deref().and_then(line_status) {
             Some((status, len)) => (Some(status), len),
@@ -221,6 +222,7 @@ impl<'a> ReplyLine<'a> {
 
 /// An enhanced status code at the start of a text, with the length it takes including the one
 /// space after it; the code must end the text or be followed by a space (RFC 2034 §4).
+#[inline]
 fn line_status(text: &str) -> Option<(EnhancedStatus, u8)> {
     // Most lines that have no status fail here, before the full parse.
     if text.as_bytes().get(1) != Some(&b'.') {

@@ -274,6 +274,9 @@ impl<'a, 'c> LineCursor<'a, 'c> {
     }
 }
 
+/// A parsed line: its code, whether it is the last, and its text (`None` for the bare code).
+type LineParts<'a> = (ReplyCode, bool, Option<&'a str>);
+
 /// Whether a line of a reply is the last one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Separator {
@@ -290,12 +293,13 @@ enum Separator {
 /// ```text
 /// line-body = Reply-code ( "-" [ textstring ] / SP [ textstring ] / "" )
 /// ```
+#[inline]
 fn reply_line(
     body: &[u8],
     start: usize,
     expected: Option<ReplyCode>,
     complete: bool,
-) -> Result<Option<(ReplyCode, bool, Option<&str>)>, ReplyError> {
+) -> Result<Option<LineParts<'_>>, ReplyError> {
     let at = |rest: &[u8]| start + body.len() - rest.len();
     // Fast path for the common case; the grammar below gives the partial-input and error answers.
     let fast = match body.first_chunk::<3>() {
@@ -367,6 +371,7 @@ fn separator(input: &[u8]) -> ParseResult<'_, Separator> {
 ///
 /// Returns the text when the body is complete, `None` when it is a valid start of a text, or the
 /// position of the first byte that cannot be text.
+#[inline]
 fn textstring(input: &[u8], complete: bool) -> Result<Option<&str>, usize> {
     // Branch-free over the whole text so that it vectorizes; the position is looked for only
     // when something is wrong.

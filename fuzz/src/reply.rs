@@ -1,4 +1,4 @@
-//! Reply and EHLO-response harnesses: each checks a round trip, not only that nothing panics.
+//! Replies and EHLO responses: round trips, and the reader fed in pieces.
 
 use smtp_core::ehlo::EhloResponse;
 use smtp_core::reply::{ReplyConfig, ReplyError, ReplyReader, parse_reply};
@@ -23,7 +23,9 @@ pub fn reply(data: &[u8]) {
         }
         input = rest;
     }
-    let cut = data.first().map_or(0, |b| usize::from(*b) % (data.len() + 1));
+    let cut = data
+        .first()
+        .map_or(0, |b| usize::from(*b) % (data.len() + 1));
     let whole = read(&[data], &config);
     let (a, b) = data.split_at(cut);
     assert_eq!(read(&[a, b], &config), whole);
@@ -47,7 +49,10 @@ fn read(pieces: &[&[u8]], config: &ReplyConfig) -> Vec<Result<Vec<u8>, ReplyErro
 pub fn ehlo(data: &[u8]) {
     let config = ReplyConfig::default();
     if let Ok((ehlo, _)) = EhloResponse::parse(data, &config) {
-        let bytes = ehlo.to_reply().expect("a parsed response writes").to_bytes();
+        let bytes = ehlo
+            .to_reply()
+            .expect("a parsed response writes")
+            .to_bytes();
         let (again, rest) = EhloResponse::parse(&bytes, &config).expect("written response parses");
         assert!(rest.is_empty());
         assert_eq!(again, ehlo);
