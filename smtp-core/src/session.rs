@@ -1,5 +1,5 @@
 //! Sans-IO SMTP sessions: the protocol state machines of a server ([`server::ServerSession`])
-//! and of a client (`client::ClientSession`).
+//! and of a client ([`client::ClientSession`]).
 //!
 //! Neither reads a clock, opens a socket or draws a random number. The caller (a driver) gives
 //! them the bytes it read and the current time (`handle_*`), then takes out what they produced
@@ -8,7 +8,7 @@
 //! decides (accept this client, this sender, this message?) goes out as an event and comes back
 //! as an answer.
 
-// pub mod client;
+pub mod client;
 pub mod server;
 
 use crate::reply::{BuildError, Reply, ReplyBuilder, ReplyCode};
@@ -32,3 +32,6 @@ pub fn reply(code: u16, status: &str, text: &str) -> Result<Reply<'static>, Buil
         .text(text.to_owned())
         .build()
 }
+
+#[cfg(test)]
+mod tests;
