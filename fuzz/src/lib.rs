@@ -4,3 +4,4 @@
 pub mod command;
 pub mod data_receiver;
 pub mod reply;
+pub mod server_session;
