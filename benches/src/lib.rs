@@ -135,8 +135,12 @@ pub fn session_roundtrip(message: &[u8], messages: usize) -> usize {
     let now = std::time::Instant::now();
     let mut server = ServerSession::new(Config::default(), now);
     let mut client = ClientSession::new(ClientConfig::default(), now);
-    let outgoing = Outgoing::new("sender@example.org", &["a@example.net", "b@example.net"], message.to_vec())
-        .expect("valid addresses");
+    let outgoing = Outgoing::new(
+        "sender@example.org",
+        &["a@example.net", "b@example.net"],
+        message.to_vec(),
+    )
+    .expect("valid addresses");
     for _ in 0..messages {
         client.send(outgoing.clone());
     }

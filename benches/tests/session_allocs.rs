@@ -4,8 +4,10 @@
 #[test]
 fn allocations_per_message_are_bounded() {
     let message = benches::message_text(4 * 1024);
-    let one = allocation_counter::measure(|| assert_eq!(benches::session_roundtrip(&message, 1), 1));
-    let ten = allocation_counter::measure(|| assert_eq!(benches::session_roundtrip(&message, 10), 10));
+    let one =
+        allocation_counter::measure(|| assert_eq!(benches::session_roundtrip(&message, 1), 1));
+    let ten =
+        allocation_counter::measure(|| assert_eq!(benches::session_roundtrip(&message, 10), 10));
     let per_message = (ten.count_total - one.count_total) / 9;
     println!(
         "session_roundtrip allocations: {} for a 1-message connection, {} per further message",

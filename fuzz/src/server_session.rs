@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use arbitrary::{Arbitrary, Unstructured};
 use smtp_core::reply::{ReplyConfig, ReplyReader};
 use smtp_core::session::reply;
-use smtp_core::session::server::{Answer, Config, Event, Extensions, PipeliningPolicy, ServerSession};
+use smtp_core::session::server::{
+    Answer, Config, Event, Extensions, PipeliningPolicy, ServerSession,
+};
 use smtp_core::transfer::dot_stuff;
 
 /// One operation of a script.
@@ -63,7 +65,10 @@ impl<'a> Arbitrary<'a> for Script<'a> {
                 }
                 continue;
             }
-            let end = rest[at..].iter().position(|b| *b == 0xff).map_or(rest.len(), |p| at + p);
+            let end = rest[at..]
+                .iter()
+                .position(|b| *b == 0xff)
+                .map_or(rest.len(), |p| at + p);
             ops.push(Op::Input(&rest[at..end]));
             at = end;
         }
@@ -79,9 +84,16 @@ impl<'a> Arbitrary<'a> for Script<'a> {
 pub fn run(script: &Script<'_>) {
     let f = script.flags;
     let config = Config {
-        improper_pipelining: if f & 1 != 0 { PipeliningPolicy::Report } else { PipeliningPolicy::Reject },
+        improper_pipelining: if f & 1 != 0 {
+            PipeliningPolicy::Report
+        } else {
+            PipeliningPolicy::Reject
+        },
         proxy_protocol: f & 2 != 0,
-        extensions: Extensions { starttls: f & 4 != 0, ..Extensions::default() },
+        extensions: Extensions {
+            starttls: f & 4 != 0,
+            ..Extensions::default()
+        },
         auth_requires_tls: f & 8 == 0,
         xclient: f & 16 != 0,
         hard_error_limit: 20,
@@ -96,7 +108,13 @@ pub fn run(script: &Script<'_>) {
     let mut accepted_rcpts = 0usize;
     let mut closed_at: Option<usize> = None;
     for op in script.ops.iter().take(256) {
-        pump(&mut s, &mut transcript, &mut question, &mut closed_at, &input);
+        pump(
+            &mut s,
+            &mut transcript,
+            &mut question,
+            &mut closed_at,
+            &input,
+        );
         match op {
             Op::Input(bytes) => {
                 input.extend_from_slice(bytes);
@@ -109,7 +127,11 @@ pub fn run(script: &Script<'_>) {
                     Answer::Reply(reply(550, "5.7.1", "Refused").expect("valid reply"))
                 };
                 let result = s.answer(answer, now);
-                assert_eq!(result.is_ok(), question.is_some(), "answer accepted iff a question is pending");
+                assert_eq!(
+                    result.is_ok(),
+                    question.is_some(),
+                    "answer accepted iff a question is pending"
+                );
                 if *op == Op::Accept && question == Some(true) {
                     accepted_rcpts += 1;
                 }
@@ -122,7 +144,13 @@ pub fn run(script: &Script<'_>) {
             Op::TlsUp => s.tls_established(now),
         }
     }
-    pump(&mut s, &mut transcript, &mut question, &mut closed_at, &input);
+    pump(
+        &mut s,
+        &mut transcript,
+        &mut question,
+        &mut closed_at,
+        &input,
+    );
     if let Some(at) = closed_at {
         assert_eq!(transcript.len(), at, "output after the session closed");
     }
@@ -142,7 +170,10 @@ pub fn run(script: &Script<'_>) {
     assert_eq!(reader.buffered(), 0, "a reply cut short");
     let lines = input.iter().filter(|b| **b == b'\n').count();
     assert!(replies <= lines + 2, "{replies} replies for {lines} lines");
-    assert!(data_starts <= accepted_rcpts, "354 without an accepted recipient");
+    assert!(
+        data_starts <= accepted_rcpts,
+        "354 without an accepted recipient"
+    );
 }
 
 /// Drains the session: output to the transcript, events checked.
