@@ -125,6 +125,39 @@ pub fn data_wire_1mib() -> Vec<u8> {
     smtp_core::transfer::dot_stuff(&message_text(1 << 20))
 }
 
+/// The bounces of the development corpus (`<repo>/../shared/corpus/sisimai/dev`), read at bench
+/// time; `None` when the shared folder is not beside the repository.
+pub fn bounce_corpus() -> Option<Vec<Vec<u8>>> {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sisimai/dev");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| std::fs::read(p).ok()).collect()
+}
+
+/// A delivery status notification of about `size` bytes: one failed recipient, and a returned
+/// message padded with lines full of addresses and status codes, the worst case for a
+/// classifier that scans text.
+pub fn large_bounce(size: usize) -> Vec<u8> {
+    let mut msg = b"From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\n<a@example.com>: host mx.example.com said: 550 5.1.1 User unknown\n--B\n\
+Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
+Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n--B\n\
+Content-Type: message/rfc822\n\nFrom: s@example.org\nSubject: big\n\n"
+        .to_vec();
+    let line = b"0123456789 abcdefghijklmnopqrstuvwxyz @ <x@y.z> 550 5.1.1 ABCDEFGHIJKLMNOP\n";
+    while msg.len() < size {
+        msg.extend_from_slice(line);
+    }
+    msg.extend_from_slice(b"--B--\n");
+    msg
+}
+
 /// One SMTP connection carried out in memory between a `ClientSession` and a `ServerSession`:
 /// greeting, EHLO, `messages` transactions of `message` to two recipients (pipelined, DATA),
 /// QUIT. The server accepts everything. Returns the number of messages the server took.

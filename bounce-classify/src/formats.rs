@@ -9,9 +9,15 @@
 mod amazonses;
 mod arf;
 mod blocks;
+mod dragonfly;
+mod exim;
 mod plaintext;
+mod powermta;
+mod qmail;
 mod rfc3464;
 mod rfc3834;
+mod sendmail;
+mod v5sendmail;
 
 use crate::message::Message;
 use crate::reason::Reason;
@@ -36,6 +42,10 @@ pub(crate) struct Found {
     pub(crate) feedback_type: Option<String>,
     /// A reason the format itself establishes (complaint, auto-reply, success, suppression).
     pub(crate) reason: Option<Reason>,
+    /// A reason the format implies when neither the text, the status code nor the SMTP step
+    /// says anything (qmail's "in the queue too long" → expired, a Sendmail `X-Unix` mailer
+    /// exit → mailererror). Weaker than every other piece of evidence.
+    pub(crate) fallback: Option<Reason>,
 }
 
 /// What a recogniser read from a message.
@@ -55,8 +65,14 @@ pub(crate) type Recogniser = fn(&Message) -> Option<Decoded>;
 pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("arf", arf::decode),
     ("amazonses", amazonses::decode),
+    ("sendmail", sendmail::decode),
+    ("powermta", powermta::decode),
     ("rfc3464", rfc3464::decode),
     ("rfc3834", rfc3834::decode),
+    ("dragonfly", dragonfly::decode),
+    ("qmail", qmail::decode),
+    ("exim", exim::decode),
+    ("v5sendmail", v5sendmail::decode),
     ("plaintext", plaintext::decode),
 ];
 

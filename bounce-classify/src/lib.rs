@@ -139,6 +139,7 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         reply_code: f.reply_code,
         command: f.command,
         action: f.action.as_deref(),
+        format_fallback: f.fallback,
     };
     let verdict = decide(&ev);
     let permanent = match (status, f.reply_code) {

@@ -1,8 +1,7 @@
 //! Never a panic, never a hang, same input same output: arbitrary bytes, corpus messages cut
-//! and mutated at random, and a very large bounce.
+//! and mutated at random, and a very large bounce (whose speed the `classify` bench measures).
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
 
 use bounce_classify::{Outcome, classify};
 use proptest::prelude::*;
@@ -93,8 +92,10 @@ fn corpus_is_classified_deterministically_and_mostly_as_bounces() {
     );
 }
 
+/// A 20 MB bounce (its returned message padded with address- and code-like lines) is read as one
+/// bounce with one recipient. Its speed is measured by the `classify/large_bounce` bench.
 #[test]
-fn a_twenty_megabyte_bounce_is_fast() {
+fn a_twenty_megabyte_bounce_gives_its_one_recipient() {
     let mut msg = b"From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n\
 Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
 Content-Type: text/plain\n\n<a@example.com>: host mx.example.com said: 550 5.1.1 User unknown\n--B\n\
@@ -107,23 +108,9 @@ Content-Type: message/rfc822\n\nFrom: s@example.org\nSubject: big\n\n"
         msg.extend_from_slice(line);
     }
     msg.extend_from_slice(b"--B--\n");
-    // Best of three: the machine is shared, other tests run beside this one.
-    let mut took = Duration::MAX;
-    let mut out = Outcome::NotBounce;
-    for _ in 0..3 {
-        let start = Instant::now();
-        out = classify(&msg);
-        took = took.min(start.elapsed());
-    }
-    let Outcome::Bounce(r) = out else {
+    let Outcome::Bounce(r) = classify(&msg) else {
         panic!("not read as a bounce")
     };
     assert_eq!(r.recipients.len(), 1);
-    // Debug builds are slow; the 100 ms goal is for release builds.
-    let limit = if cfg!(debug_assertions) {
-        Duration::from_secs(3)
-    } else {
-        Duration::from_millis(100)
-    };
-    assert!(took < limit, "took {took:?}");
+    assert_eq!(r.recipients[0].recipient, "a@example.com");
 }

@@ -7,6 +7,7 @@ use super::{Evidence, Reason, Verdict};
 use crate::report::Command;
 
 /// Step 4 of the evidence order:
+/// 0. the reason the format implies, if it names one (qmail's queue lifetime, a local mailer);
 /// 1. `Action: delayed` → expired (the report says delivery is still being retried);
 /// 2. refused at `MAIL FROM` → rejected (the sender was refused);
 /// 3. refused at connect/`HELO` → blocked (the client host was refused);
@@ -18,6 +19,13 @@ pub(crate) fn classify(ev: &Evidence<'_>, _folded: &str) -> Verdict {
         rule,
         matched: None,
     };
+    if let Some(reason) = ev.format_fallback {
+        return Verdict {
+            reason,
+            rule: "fallback",
+            matched: Some("format"),
+        };
+    }
     if ev.action == Some("delayed") {
         return verdict(Reason::Expired);
     }
