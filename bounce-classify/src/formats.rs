@@ -9,9 +9,16 @@
 mod amazonses;
 mod arf;
 mod blocks;
+mod dragonfly;
+mod exim;
+mod gateway;
 mod plaintext;
+mod powermta;
+mod qmail;
 mod rfc3464;
 mod rfc3834;
+mod sendmail;
+mod v5sendmail;
 
 use crate::message::Message;
 use crate::reason::Reason;
@@ -36,6 +43,12 @@ pub(crate) struct Found {
     pub(crate) feedback_type: Option<String>,
     /// A reason the format itself establishes (complaint, auto-reply, success, suppression).
     pub(crate) reason: Option<Reason>,
+    /// A reason the format implies when neither the text, the status code nor the SMTP step
+    /// says anything (qmail's "in the queue too long" → expired, a Sendmail `X-Unix` mailer
+    /// exit → mailererror). Weaker than every other piece of evidence.
+    pub(crate) fallback: Option<Reason>,
+    /// The filtering gateway or relay product that wrote the bounce (`gateway.rs`), if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// What a recogniser read from a message.
@@ -55,14 +68,21 @@ pub(crate) type Recogniser = fn(&Message) -> Option<Decoded>;
 pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("arf", arf::decode),
     ("amazonses", amazonses::decode),
+    ("sendmail", sendmail::decode),
+    ("powermta", powermta::decode),
     ("rfc3464", rfc3464::decode),
     ("rfc3834", rfc3834::decode),
+    ("dragonfly", dragonfly::decode),
+    ("qmail", qmail::decode),
+    ("exim", exim::decode),
+    ("v5sendmail", v5sendmail::decode),
     ("plaintext", plaintext::decode),
 ];
 
-/// Runs the registry.
+/// Runs the registry, then notes which filtering gateway wrote the bounce (if one did): that is
+/// a fact about the whole message, whatever format it came in.
 pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
-    REGISTRY.iter().find_map(|(name, f)| {
+    let mut decoded = REGISTRY.iter().find_map(|(name, f)| {
         let mut d = f(msg)?;
         if d.recipients.is_empty() {
             return None;
@@ -71,7 +91,13 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
             d.format = name;
         }
         Some(d)
-    })
+    })?;
+    let product = gateway::product(msg);
+    for r in &mut decoded.recipients {
+        r.gateway = product;
+        r.diagnostic = gateway::strip_banners(&r.diagnostic);
+    }
+    Some(decoded)
 }
 
 /// True when the message looks like a bounce by its envelope: sender or subject of a mailer

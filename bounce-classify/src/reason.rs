@@ -131,6 +131,10 @@ pub(crate) struct Evidence<'a> {
     pub(crate) command: Option<Command>,
     /// The DSN action, lower-case.
     pub(crate) action: Option<&'a str>,
+    /// The reason the format implies when nothing else decides (see `Found::fallback`).
+    pub(crate) format_fallback: Option<Reason>,
+    /// The filtering gateway or relay product that wrote the bounce, if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// The reason and the name of the rule that gave it.

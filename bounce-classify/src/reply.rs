@@ -54,6 +54,8 @@ pub fn classify_reply(
             reply_code: Some(code),
             command: step,
             action: None,
+            format_fallback: None,
+            gateway: None,
         };
         let v = decide(&ev);
         (v.reason, v.describe())

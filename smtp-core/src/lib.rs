@@ -12,6 +12,7 @@ pub mod error;
 pub mod framing;
 pub mod params;
 pub mod reply;
+pub mod session;
 pub mod status;
 pub mod transfer;
 pub mod xtext;

@@ -85,21 +85,27 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     }
     let found = recipients
         .into_iter()
-        .map(|(addr, text)| Found {
-            command: scan::command(&text),
-            reply_code: scan::reply_code(&text),
-            status: scan::status(&text).map(|s| s.to_string()),
-            recipient: addr,
-            diagnostic: text,
-            date: msg.header("date").map(str::to_string),
-            ..Found::default()
-        })
+        .map(|(addr, text)| found(addr, text, msg))
         .collect();
     Some(Decoded {
         format: "plaintext",
         reporting_mta: None,
         recipients: found,
     })
+}
+
+/// A recipient and the text about it, with the facts the text states (step, reply code,
+/// status) and the message's date. Shared by the plain-text family recognisers.
+pub(super) fn found(recipient: String, text: String, msg: &Message) -> Found {
+    Found {
+        command: scan::command(&text),
+        reply_code: scan::reply_code(&text),
+        status: scan::status(&text).map(|s| s.to_string()),
+        recipient,
+        diagnostic: text,
+        date: msg.header("date").map(str::to_string),
+        ..Found::default()
+    }
 }
 
 /// Does the block say more than the address?

@@ -71,7 +71,13 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
                 .map(|t| t.value.trim())
                 .unwrap_or("");
             let block_text = block.map(|b| b.text.as_str()).unwrap_or("");
-            let diagnostic = if meaningful(diag_field) {
+            let x_unix = r
+                .diagnostic_code
+                .as_ref()
+                .and_then(|t| t.kind.as_deref())
+                .is_some_and(|k| k.eq_ignore_ascii_case("x-unix"));
+            let diagnostic = if meaningful(diag_field) || x_unix {
+                // A local mailer's exit status (`X-Unix; 71`) is the whole diagnostic.
                 diag_field.to_string()
             } else if !block_text.is_empty() {
                 block_text.to_string()
@@ -108,6 +114,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
                     .or_else(|| pm.arrival_date.clone()),
                 feedback_type: None,
                 reason,
+                ..Found::default()
             });
         }
     }

@@ -25,6 +25,34 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "suppressed address",
         ],
     ),
+    // --- Classic MTAs' group (Sendmail, Exim, qmail, Postfix, …): statements met in their
+    // bounces that a broader phrase further down would misread. Kept together to ease merges.
+    (Reason::NotCompliantRfc, &["multiple addresses in from"]),
+    (
+        Reason::PolicyViolation,
+        &[
+            "header error",
+            "content presents a potential security issue",
+        ],
+    ),
+    // The client's name and address do not verify against each other.
+    (
+        Reason::RequirePtr,
+        &["unverifyable sending", "unverifiable sending"],
+    ),
+    // An address (not an IP) on the receiver's block list, or a mailing list (fml, …) telling
+    // the sender it may not post: the sender is refused.
+    (
+        Reason::Rejected,
+        &[
+            "address that has been blacklisted",
+            "address has been blacklisted",
+            "you are not a member",
+        ],
+    ),
+    // Postfix: a DNS lookup that returned TRY_AGAIN, not NXDOMAIN.
+    (Reason::NetworkError, &["host not found, try again"]),
+    // --- end of the classic MTAs' group.
     (
         Reason::SpamDetected,
         &[
@@ -262,6 +290,15 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "not allowed to connect",
         ],
     ),
+    // --- cls-providers group: phrases seen from providers and gateways (kept together so
+    // that branches merge cleanly). ---
+    // The Postfix DNSBL template (`… blocked using <zone>`), also quoted by relays.
+    (Reason::Blocked, &["blocked using"]),
+    // The client's name and address do not match (an HELO/PTR forward-confirmation check).
+    (Reason::RequirePtr, &["mismatches client ip"]),
+    // A forwarding service could not hand the message on to the destination.
+    (Reason::SystemError, &["upstream error"]),
+    // --- end of cls-providers group ---
     (
         Reason::VirusDetected,
         &["virus", "infected", "^worm$", "trojan", "malware"],
@@ -370,12 +407,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "retry time exceeded",
             "message expired",
             "delivery time expired",
-            "queue too long",
-            "too long in queue",
-            "could not be delivered for",
-            "still undelivered after",
-            "undeliverable for",
-            "unable to deliver this message after",
             "aborted after",
             "timed out",
             "time out",
@@ -579,8 +610,6 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "system problem",
             "transaction failed",
             "currently unavailable",
-            "temporarily unavailable",
-            "try again later",
             "service unavailable",
             "configuration error",
         ],
@@ -617,12 +646,25 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
     (
         Reason::Expired,
         &[
+            // Statements that delivery was given up; any concrete cause named beside them
+            // (a DNS failure, a refused connection) comes first.
+            "could not be delivered for",
+            "still undelivered after",
+            "undeliverable for",
+            "unable to deliver this message after",
+            "queue too long",
+            "too long in queue",
             "giving up",
             "gave up",
             "expired",
             "maximum time",
             "has been delayed",
         ],
+    ),
+    // Vague statements of a passing trouble: weaker than a statement that delivery was given up.
+    (
+        Reason::SystemError,
+        &["temporarily unavailable", "try again later"],
     ),
     (Reason::Filtered, &["filtered", "filter"]),
 ];
@@ -645,7 +687,28 @@ pub(crate) fn fold(text: &str) -> String {
             }
         }
     }
-    out
+    drop_inner_prefixes(out)
+}
+
+/// A multi-line reply flattened into one line by the reporting MTA (Postfix does this) keeps
+/// its continuation prefixes inside the text: `550-5.7.1 Messages with multiple 550 5.7.1
+/// addresses in From:`. Later copies of the leading `code[- ]status` prefix are removed.
+fn drop_inner_prefixes(folded: String) -> String {
+    let b = folded.as_bytes();
+    if b.len() < 5 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b[3], b'-' | b' ') {
+        return folded;
+    }
+    let Some((_, n)) = smtp_core::status::EnhancedStatus::parse_prefix(&b[4..]) else {
+        return folded;
+    };
+    let status = &folded[4..4 + n];
+    let code = &folded[..3];
+    let head_len = 4 + n;
+    let mut rest = folded[head_len..].to_string();
+    for sep in ['-', ' '] {
+        rest = rest.replace(&format!(" {code}{sep}{status} "), " ");
+    }
+    format!("{}{rest}", &folded[..head_len])
 }
 
 /// `550-5.1.1 text` or `550 5.1.1 text` → `text` (only the code and status).
@@ -701,25 +764,87 @@ pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
     })
 }
 
-/// Step 2 of the evidence order. Two readings depend on the other evidence: a user-unknown text
-/// at the DATA step is a recipient-side filter (carriers answer refusals that way after the
-/// data), and an unknown host with a transient (4.x.x) status is a network (DNS) error.
+/// Step 2 of the evidence order. Some readings depend on the other evidence:
+/// - a user-unknown text at the DATA step is a recipient-side filter (carriers answer refusals
+///   that way after the data) — unless the status code names an address failure (`X.1.x`): then
+///   the MTA has attributed the reply to the address (a pipelined RCPT answer) and the status
+///   decides;
+/// - a user-unknown text under an `X.7.x` security status is a refusal by the recipient's
+///   side's policy, `filtered`;
+/// - "`<domain>` does not exist" names a host, not a user;
+/// - an unknown host with a transient (4.x.x) status is a network (DNS) error;
+/// - at `MAIL FROM` only the sender is judged, so an address reason there is `rejected`; at the
+///   connection or `HELO` nothing is known of the recipient yet, so a mailbox reason there is
+///   the client being `blocked`.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
     let (reason, phrase) = first_match(folded)?;
     let transient = ev
         .status
         .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
+    let address_status = ev
+        .status
+        .filter(|s| s.subject == 1)
+        .and_then(|_| super::codes::classify(ev))
+        .map(|v| v.reason);
+    let security = ev
+        .status
+        .filter(|s| s.subject != 0)
+        .or_else(|| crate::scan::status(ev.text))
+        .is_some_and(|s| s.subject == 7);
     let reason = match reason {
-        Reason::UserUnknown if ev.command == Some(Command::Data) => Reason::Filtered,
+        Reason::UserUnknown if names_a_domain(folded, phrase) => Reason::HostUnknown,
+        Reason::UserUnknown if ev.command == Some(Command::Data) => {
+            address_status.unwrap_or(Reason::Filtered)
+        }
+        Reason::UserUnknown if security => Reason::Filtered,
+        r => r,
+    };
+    let reason = match reason {
         // A temporary DNS failure says nothing certain about the domain.
         Reason::HostUnknown if transient => Reason::NetworkError,
         r => r,
+    };
+    let reason = match (ev.command, reason) {
+        (
+            Some(Command::Mail),
+            Reason::UserUnknown | Reason::HostUnknown | Reason::HasMoved | Reason::Filtered,
+        ) => Reason::Rejected,
+        (
+            Some(Command::Conn | Command::Helo),
+            Reason::UserUnknown
+            | Reason::HostUnknown
+            | Reason::MailboxFull
+            | Reason::Suspend
+            | Reason::HasMoved
+            | Reason::Filtered,
+        ) => Reason::Blocked,
+        (_, r) => r,
     };
     Some(Verdict {
         reason,
         rule: "text",
         matched: Some(phrase),
     })
+}
+
+/// Is the thing that "does not exist" a bare domain name (`553 mx.example.org does not exist`)?
+fn names_a_domain(folded: &str, phrase: &str) -> bool {
+    if !matches!(phrase, "does not exist" | "doesn't exist" | "not exist") {
+        return false;
+    }
+    let Some(at) = folded.find(phrase) else {
+        return false;
+    };
+    let word = folded[..at].split_whitespace().next_back().unwrap_or("");
+    let word = word.trim_matches(|c: char| matches!(c, '<' | '>' | '"' | '\'' | ',' | ':'));
+    !word.contains('@')
+        && word.contains('.')
+        && !word.ends_with('.')
+        && word.split('.').count() >= 2
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && word.bytes().any(|b| b.is_ascii_alphabetic())
 }
 
 #[cfg(test)]

@@ -123,6 +123,31 @@ fn diagnostics() {
         ("550 security policy violation", Reason::SecurityError),
         ("550 rejected by the spam filter", Reason::SpamDetected),
         ("550 message filtered", Reason::Filtered),
+        (
+            "550 5.7.1 Messages with multiple addresses in From: header are not accepted.",
+            Reason::NotCompliantRfc,
+        ),
+        ("554 5.7.0 Header error", Reason::PolicyViolation),
+        (
+            "450 service permits 2 unverifyable sending IPs - mx.example.org is not 192.0.2.9",
+            Reason::RequirePtr,
+        ),
+        (
+            "Sorry, you are sending to/from an address that has been blacklisted",
+            Reason::Rejected,
+        ),
+        (
+            "You are not a member of this mailing list <list@example.org>.",
+            Reason::Rejected,
+        ),
+        (
+            "Name service error for domain example.org: Host not found, try again",
+            Reason::NetworkError,
+        ),
+        (
+            "Resources temporarily unavailable. I'm not going to try again; this message has been in the queue too long.",
+            Reason::Expired,
+        ),
     ];
     let mut wrong = Vec::new();
     for (text, want) in cases {
@@ -148,10 +173,84 @@ fn user_unknown_after_data_is_filtered() {
 }
 
 #[test]
+fn readings_that_depend_on_other_evidence() {
+    use smtp_core::status::EnhancedStatus;
+    let at = |command, status: Option<&str>| Evidence {
+        command,
+        status: status.map(|s| s.parse::<EnhancedStatus>().unwrap()),
+        ..Evidence::default()
+    };
+    let cases = [
+        // A pipelined RCPT answer the MTA attributed to the address.
+        (
+            "550 unknown user",
+            at(Some(Command::Data), Some("5.1.1")),
+            Reason::UserUnknown,
+        ),
+        (
+            "551 not our customer",
+            at(Some(Command::Data), Some("5.1.6")),
+            Reason::HasMoved,
+        ),
+        (
+            "550 user unknown",
+            at(Some(Command::Data), Some("5.0.0")),
+            Reason::Filtered,
+        ),
+        (
+            "550 User Unknown: a@example.org",
+            at(None, Some("5.7.1")),
+            Reason::Filtered,
+        ),
+        (
+            "553 mx.example.org does not exist",
+            at(Some(Command::Data), None),
+            Reason::HostUnknown,
+        ),
+        (
+            "550 <a@example.org> does not exist",
+            at(None, None),
+            Reason::UserUnknown,
+        ),
+        (
+            "553 5.1.0 s example.org does not exist",
+            at(Some(Command::Mail), None),
+            Reason::Rejected,
+        ),
+        (
+            "550 no such user",
+            at(Some(Command::Mail), None),
+            Reason::Rejected,
+        ),
+        (
+            "554 you reached your daily relay quota",
+            at(Some(Command::Conn), None),
+            Reason::Blocked,
+        ),
+        (
+            "450 host not found",
+            at(None, Some("4.4.0")),
+            Reason::NetworkError,
+        ),
+    ];
+    for (text, ev, want) in cases {
+        assert_eq!(
+            classify(&fold(text), &ev).map(|v| v.reason),
+            Some(want),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn folding() {
     assert_eq!(
         fold("550-5.7.26 Unauthenticated email\n550-5.7.26 DMARC  policy\n550 5.7.26 end"),
         "550-5.7.26 unauthenticated email dmarc policy end"
+    );
+    assert_eq!(
+        fold("550-5.7.1 Messages with multiple 550 5.7.1 addresses in From: header"),
+        "550-5.7.1 messages with multiple addresses in from: header"
     );
     assert!(has("a spf b", "^spf$"));
     assert!(!has("spfx", "^spf$"));
