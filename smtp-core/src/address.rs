@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::error::{ErrorKind, InvalidValue};
 use crate::syntax::{
-    ATEXT, DCONTENT, LDH, ParseResult, QTEXT, SynErr, span, str_newtype, utf8, whole,
+    ATEXT, DCONTENT, LDH, ParseResult, QTEXT, Src, SynErr, span, str_newtype, utf8, whole,
 };
 
 /// Longest domain name, RFC 5321 §4.5.3.1.2.
@@ -355,6 +355,7 @@ impl ForwardPath<'_> {
 /// sub-domain = Let-dig [Ldh-str]
 /// Ldh-str    = *( ALPHA / DIGIT / "-" ) Let-dig
 /// ```
+#[inline(always)]
 fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
     let n = span(input, &LDH);
     if n == 0 || input[0] == b'-' || input[n - 1] == b'-' {
@@ -367,6 +368,11 @@ fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
 /// Domain = sub-domain *("." sub-domain)
 /// ```
 pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
+    domain_in(input, Src::NONE)
+}
+
+/// [`domain`], its text cut from `src`.
+pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Domain<'a>> {
     let mut rest = input;
     loop {
         let (after, label) = sub_domain(rest)?;
@@ -383,7 +389,7 @@ pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
     if taken.len() > MAX_DOMAIN {
         return Err(SynErr::syntax(input));
     }
-    let text = utf8(taken).map_err(|k| SynErr::at(input, k))?;
+    let text = src.str(taken).map_err(|k| SynErr::at(input, k))?;
     Ok((rest, Domain::checked(text)))
 }
 
@@ -500,13 +506,15 @@ fn literal_ip(inner: &[u8]) -> Option<IpAddr> {
 /// ```text
 /// Domain / address-literal
 /// ```
+///
+/// The text is cut from `src`.
 #[inline(always)]
-pub(crate) fn host(input: &[u8]) -> ParseResult<'_, Host<'_>> {
+pub(crate) fn host_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Host<'a>> {
     if input.first() == Some(&b'[') {
         let (rest, literal) = address_literal(input)?;
         Ok((rest, Host::Literal(literal)))
     } else {
-        let (rest, d) = domain(input)?;
+        let (rest, d) = domain_in(input, src)?;
         Ok((rest, Host::Domain(d)))
     }
 }
@@ -558,12 +566,18 @@ pub(crate) fn quoted_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
 /// ```
 #[inline(always)]
 pub(crate) fn local_part(input: &[u8]) -> ParseResult<'_, LocalPart<'_>> {
+    local_part_in(input, Src::NONE)
+}
+
+/// [`local_part`], its text cut from `src`.
+#[inline(always)]
+fn local_part_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, LocalPart<'a>> {
     let (rest, bytes) = if input.first() == Some(&b'"') {
         quoted_string(input)?
     } else {
         dot_string(input)?
     };
-    let text = utf8(bytes).map_err(|k| SynErr::at(input, k))?;
+    let text = src.str(bytes).map_err(|k| SynErr::at(input, k))?;
     Ok((rest, LocalPart::checked(text)))
 }
 
@@ -571,12 +585,12 @@ pub(crate) fn local_part(input: &[u8]) -> ParseResult<'_, LocalPart<'_>> {
 /// Mailbox = Local-part "@" ( Domain / address-literal )
 /// ```
 #[inline(always)]
-pub(crate) fn mailbox(input: &[u8]) -> ParseResult<'_, Mailbox<'_>> {
-    let (rest, local) = local_part(input)?;
+pub(crate) fn mailbox<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Mailbox<'a>> {
+    let (rest, local) = local_part_in(input, src)?;
     let Some(rest) = rest.strip_prefix(b"@") else {
         return Err(SynErr::syntax(rest));
     };
-    let (rest, host) = host(rest)?;
+    let (rest, host) = host_in(rest, src)?;
     Ok((rest, Mailbox { local, host }))
 }
 
@@ -600,9 +614,10 @@ pub(crate) fn source_route(input: &[u8]) -> ParseResult<'_, SourceRoute<'_>> {
     Ok((rest, SourceRoute::checked(text)))
 }
 
-/// The inside of a path, without the brackets: `[ A-d-l ":" ] Mailbox`.
+/// The inside of a path, without the brackets: `[ A-d-l ":" ] Mailbox`; the text is cut from
+/// `src`.
 #[inline(always)]
-pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
+pub(crate) fn path_body<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Path<'a>> {
     let (rest, route) = if input.first() == Some(&b'@') {
         let (rest, route) = source_route(input)?;
         let Some(rest) = rest.strip_prefix(b":") else {
@@ -612,7 +627,7 @@ pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
     } else {
         (input, None)
     };
-    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, mailbox) = mailbox(rest, src)?;
     Ok((rest, Path { route, mailbox }))
 }
 
@@ -620,11 +635,11 @@ pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
 /// Path = "<" [ A-d-l ":" ] Mailbox ">"
 /// ```
 #[inline(always)]
-pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
+fn path<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Path<'a>> {
     let Some(inner) = input.strip_prefix(b"<") else {
         return Err(SynErr::syntax(input));
     };
-    let (rest, path) = path_body(inner)?;
+    let (rest, path) = path_body(inner, src)?;
     let Some(rest) = rest.strip_prefix(b">") else {
         return Err(SynErr::syntax(rest));
     };
@@ -636,10 +651,19 @@ pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
 /// ```
 #[inline(always)]
 pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
+    reverse_path_in(input, Src::NONE)
+}
+
+/// [`reverse_path`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn reverse_path_in<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+) -> ParseResult<'a, ReversePath<'a>> {
     if let Some(rest) = input.strip_prefix(b"<>") {
         return Ok((rest, ReversePath::Null));
     }
-    let (rest, p) = path(input)?;
+    let (rest, p) = path(input, src)?;
     Ok((rest, ReversePath::Path(p)))
 }
 
@@ -651,6 +675,15 @@ pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
 /// `<>` is rejected with [`ErrorKind::NullRecipient`].
 #[inline(always)]
 pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
+    forward_path_in(input, Src::NONE)
+}
+
+/// [`forward_path`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn forward_path_in<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+) -> ParseResult<'a, ForwardPath<'a>> {
     if input.starts_with(b"<>") {
         return Err(SynErr::at(input, ErrorKind::NullRecipient));
     }
@@ -659,13 +692,13 @@ pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
         && input[11] == b'>'
         && input[1..11].eq_ignore_ascii_case(b"postmaster")
     {
-        let spelling = utf8(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
+        let spelling = src.str(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
         return Ok((
             &input[12..],
             ForwardPath::Postmaster(Cow::Borrowed(spelling)),
         ));
     }
-    let (rest, p) = path(input)?;
+    let (rest, p) = path(input, src)?;
     Ok((rest, ForwardPath::Path(p)))
 }
 

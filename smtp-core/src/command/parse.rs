@@ -9,10 +9,12 @@ use super::types::{
     etrn_node, mechanism, text,
 };
 use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
-use crate::address::{ForwardPath, Path, ReversePath, forward_path, host, path_body, reverse_path};
+use crate::address::{
+    ForwardPath, Path, ReversePath, forward_path_in, host_in, path_body, reverse_path_in,
+};
 use crate::error::{ErrorKind, ParseError};
 use crate::params::{MailParams, RcptParams, mail_params, rcpt_params};
-use crate::syntax::{ParseResult, SynErr};
+use crate::syntax::{ParseResult, Src, SynErr};
 
 /// Longest verb taken as a verb; a longer token is not a command.
 pub(crate) const MAX_VERB: usize = 32;
@@ -234,7 +236,8 @@ fn command<'a>(
             }
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
-            let (_, h) = sp_then(args, host).map_err(at)?;
+            let src = Src::line(args);
+            let (_, h) = sp_then(args, |i| host_in(i, src)).map_err(at)?;
             match v {
                 Verb::Helo => Command::Helo(h),
                 Verb::Ehlo => Command::Ehlo(h),
@@ -390,8 +393,8 @@ fn keyword_colon<'a>(
 }
 
 /// A path without angle brackets, accepted in lenient mode: `Mailbox` up to a space or the end.
-fn bare_path<'a>(input: &'a [u8], dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
-    let (rest, p) = path_body(input)?;
+fn bare_path<'a>(input: &'a [u8], src: Src<'a>, dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
+    let (rest, p) = path_body(input, src)?;
     dev.insert(Deviation::MissingAngleBrackets);
     Ok((rest, p))
 }
@@ -430,17 +433,19 @@ fn mail<'a>(
     };
     let (rest, ()) =
         keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
+    // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
+    let src = Src::line(rest);
     let bad = ErrorKind::BadSenderAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
-        let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
+        let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
         out.from = ReversePath::Path(p);
         r
     } else {
-        let (r, from) = reverse_path(rest).map_err(|e| located(content, e, bad))?;
+        let (r, from) = reverse_path_in(rest, src).map_err(|e| located(content, e, bad))?;
         out.from = from;
         r
     };
-    mail_params(rest, &mut out.params).map_err(|e| located(content, e, syntax))?;
+    mail_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
     check_ascii(content, config.smtputf8 || out.params.smtputf8, config, dev)
 }
 
@@ -461,16 +466,18 @@ fn rcpt<'a>(
     };
     let (rest, ()) =
         keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
+    // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
+    let src = Src::line(rest);
     let bad = ErrorKind::BadRecipientAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
-        let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
+        let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
         out.to = ForwardPath::Path(p);
         r
     } else {
-        let (r, to) = forward_path(rest).map_err(|e| located(content, e, bad))?;
+        let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
         out.to = to;
         r
     };
-    rcpt_params(rest, &mut out.params).map_err(|e| located(content, e, syntax))?;
+    rcpt_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
     check_ascii(content, config.smtputf8, config, dev)
 }
