@@ -40,7 +40,7 @@ pub use error::ApiError;
 pub struct ApiState {
     /// The simulator.
     pub sim: Simulator,
-    /// Where the SMTP listener listens, if it runs (it does not until the session lands).
+    /// Where the SMTP listener listens, if one runs beside the API.
     pub smtp: Option<SocketAddr>,
 }
 
@@ -93,9 +93,10 @@ async fn health(State(state): State<ApiState>) -> Json<Health> {
     Json(Health {
         status: "ok",
         smtp: state.smtp,
-        smtp_note: state.smtp.is_none().then_some(
-            "the SMTP listener is not built yet (it waits for smtp-core's server session)",
-        ),
+        smtp_note: state
+            .smtp
+            .is_none()
+            .then_some("no SMTP listener runs beside this API"),
         scenario: scenario.source().name.clone(),
         rules: scenario.rules().len(),
         messages,

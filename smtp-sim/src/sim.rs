@@ -150,6 +150,16 @@ impl Simulator {
         lock(&self.inner.capture).transcripts.close(session.id, now);
     }
 
+    /// The client of a session is now `identity` (XCLIENT): the old address no longer counts
+    /// toward concurrency limits, the transaction and HELO name are forgotten. The driver then
+    /// decides [`Input::Connect`] again for the new identity.
+    pub fn change_identity(&self, session: &mut SessionContext, identity: ClientIdentity) {
+        lock(&self.inner.engine).internet().disconnect(session);
+        session.client = identity;
+        session.helo = None;
+        session.reset_transaction();
+    }
+
     /// The identity of a connection from `peer` (the socket's peer address, or the source of a
     /// PROXY protocol header), from the scenario's `[[client]]` map.
     pub fn identity_for_peer(&self, peer: std::net::IpAddr) -> ClientIdentity {

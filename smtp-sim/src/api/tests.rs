@@ -108,7 +108,12 @@ async fn health_says_the_listener_is_not_built() {
     let v = json(&body);
     assert_eq!(v["status"], "ok");
     assert_eq!(v["smtp"], Value::Null);
-    assert!(v["smtp_note"].as_str().unwrap().contains("not built yet"));
+    assert!(
+        v["smtp_note"]
+            .as_str()
+            .unwrap()
+            .contains("no SMTP listener")
+    );
     assert_eq!(
         (
             v["messages"].as_u64(),
