@@ -274,6 +274,15 @@ impl SmtpSimBuilder {
         self
     }
 
+    /// Turns off the sessions' idle timeouts: needed by tests that run real sockets under
+    /// `#[tokio::test(start_paused = true)]`, where tokio moves its paused clock to the next
+    /// timer each time the runtime waits for the network (see
+    /// [`ServerConfig::idle_timeouts`](crate::server::ServerConfig::idle_timeouts)).
+    pub fn without_idle_timeouts(mut self) -> Self {
+        self.server.idle_timeouts = false;
+        self
+    }
+
     /// Puts the SMTP listener behind the port-25 throttle gate.
     pub fn throttle(mut self, config: ThrottleConfig) -> Self {
         self.throttle = Some(config);

@@ -58,6 +58,11 @@ pub struct ServerConfig {
     pub shutdown_grace: Duration,
     /// Longest TLS handshake before the connection is closed. Default 60 s.
     pub tls_handshake_timeout: Duration,
+    /// Enforce the session's idle timeouts (`421 4.4.2`). Default true. Tests that run real
+    /// sockets under tokio's paused clock turn them off: tokio then advances the clock to the
+    /// next timer whenever the runtime parks, even while socket data is in flight, so a
+    /// pending idle deadline would fire at once.
+    pub idle_timeouts: bool,
 }
 
 impl Default for ServerConfig {
@@ -72,6 +77,7 @@ impl Default for ServerConfig {
             max_connections: 100,
             shutdown_grace: Duration::from_secs(10),
             tls_handshake_timeout: Duration::from_secs(60),
+            idle_timeouts: true,
         }
     }
 }

@@ -108,7 +108,11 @@ impl Connection<'_> {
                 let _ = self.io.shutdown().await;
                 return Ok(());
             }
-            let deadline = self.session.poll_timeout().map(Instant::from_std);
+            let deadline = self
+                .session
+                .poll_timeout()
+                .filter(|_| self.shared.config.idle_timeouts)
+                .map(Instant::from_std);
             let sleep = async {
                 match deadline {
                     Some(at) => tokio::time::sleep_until(at).await,
@@ -116,6 +120,8 @@ impl Connection<'_> {
                 }
             };
             tokio::select! {
+                // Input that arrived counts, even if the deadline passed meanwhile.
+                biased;
                 read = self.io.read(&mut buf) => {
                     let n = read?;
                     if n == 0 {
