@@ -325,7 +325,11 @@ impl SmtpSimBuilder {
         let sim = Simulator::new(self.sim.clone(), scenario)?;
         let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
         let smtp = match self.throttle {
-            Some(config) => Listener::Gated(GatedListener::bind(loopback, config, self.sim.seed)?),
+            Some(config) => Listener::Gated(Box::new(GatedListener::bind(
+                loopback,
+                config,
+                self.sim.seed,
+            )?)),
             None => Listener::Tcp(TcpListener::bind(loopback).await?),
         };
         let mut listeners = vec![smtp];

@@ -66,7 +66,7 @@ pub enum Listener {
     /// A plain listener.
     Tcp(TcpListener),
     /// A listener behind the port-25 throttle gate.
-    Gated(GatedListener),
+    Gated(Box<GatedListener>),
     /// An implicit-TLS listener (port 465 style): the handshake comes before the greeting.
     ImplicitTls(TcpListener),
 }

@@ -527,11 +527,14 @@ fn asked(input: &[u8], answers: &[Option<&str>]) -> String {
     text.split_once("\r\n").unwrap().1.to_owned()
 }
 
+/// Input, the answers to the HELO/DATA questions (`None`: accept), and the wire after the greeting.
+type AskedRow = (&'static [u8], &'static [Option<&'static str>], &'static str);
+
 #[test]
 fn hello_and_data_questions_known_answers() {
-    let refuse_helo = "550 5.7.1 <bad.example>: Helo command rejected: Access denied\r\n";
-    let refuse_data = "554 5.7.1 Error: no valid recipients\r\n";
-    let cases: [(&[u8], &[Option<&str>], &str); 4] = [
+    const REFUSE_HELO: &str = "550 5.7.1 <bad.example>: Helo command rejected: Access denied\r\n";
+    const REFUSE_DATA: &str = "554 5.7.1 Error: no valid recipients\r\n";
+    let cases: [AskedRow; 4] = [
         (
             b"HELO good.example\r\nMAIL FROM:<a@x.example>\r\nRCPT TO:<b@y.example>\r\nDATA\r\nHi\r\n.\r\n",
             &[None, None],
@@ -540,13 +543,13 @@ fn hello_and_data_questions_known_answers() {
         // A refused HELO changes nothing: MAIL still needs a HELO first.
         (
             b"HELO bad.example\r\nMAIL FROM:<a@x.example>\r\n",
-            &[Some(refuse_helo)],
+            &[Some(REFUSE_HELO)],
             "550 5.7.1 <bad.example>: Helo command rejected: Access denied\r\n503 5.5.1 Error: send HELO/EHLO first\r\n",
         ),
         // A refused DATA keeps the transaction: the text that follows is read as commands.
         (
             b"HELO good.example\r\nMAIL FROM:<a@x.example>\r\nRCPT TO:<b@y.example>\r\nDATA\r\nRSET\r\n",
-            &[None, Some(refuse_data)],
+            &[None, Some(REFUSE_DATA)],
             "250 localhost\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n554 5.7.1 Error: no valid recipients\r\n250 2.0.0 Ok\r\n",
         ),
         // The question is asked only when the session itself would accept.
