@@ -18,6 +18,7 @@ pub mod identity;
 pub mod internet;
 pub mod persona;
 pub mod ratelimit;
+pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
