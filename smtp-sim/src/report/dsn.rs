@@ -90,7 +90,11 @@ pub(super) fn build(
 ) -> Vec<u8> {
     let rcpt = request.recipient;
     let rcpt_domain = mime::domain_of(rcpt);
-    let given = request.text.map(str::trim).filter(|t| !t.is_empty());
+    // A multi-line diagnostic becomes one line: the DSN field and the notice line hold one.
+    let cleaned = request
+        .text
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+    let given = cleaned.as_deref().filter(|t| !t.is_empty());
     let status = status_of(request, given.unwrap_or(""));
     let action = match status.class {
         StatusClass::Success => Action::Delivered,
