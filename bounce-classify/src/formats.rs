@@ -10,6 +10,7 @@ mod amazonses;
 mod arf;
 mod blocks;
 mod dragonfly;
+mod exchange;
 mod exim;
 mod plaintext;
 mod powermta;
@@ -68,6 +69,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("sendmail", sendmail::decode),
     ("powermta", powermta::decode),
     ("rfc3464", rfc3464::decode),
+    ("exchange", exchange::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),
