@@ -12,6 +12,7 @@ mod blocks;
 mod dragonfly;
 mod exchange;
 mod exim;
+mod notes;
 mod plaintext;
 mod powermta;
 mod qmail;
@@ -70,6 +71,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("powermta", powermta::decode),
     ("rfc3464", rfc3464::decode),
     ("exchange", exchange::decode),
+    ("notes", notes::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),

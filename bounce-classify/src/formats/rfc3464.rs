@@ -84,6 +84,11 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
             } else if reports.len() == 1 && d.recipients.len() == 1 {
                 // One recipient: the whole notice speaks about it.
                 notice.to_string()
+            } else if let Some(comment) = r.status.as_deref().and_then(status_comment) {
+                // No diagnostic: the reporting MTA's comment on the status code is its own
+                // reading of the failure (`Status: 4.0.0 (example.net: host name lookup
+                // failure)`, RFC 3464's own example).
+                comment.to_string()
             } else {
                 diag_field.to_string()
             };
@@ -119,6 +124,24 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         }
     }
     Some(out)
+}
+
+/// The comment after the code in a `Status` field: `5.0.0 (permanent failure)` → `permanent
+/// failure`. Comments that only restate the class say nothing and are ignored.
+pub(super) fn status_comment(status: &str) -> Option<&str> {
+    let (_, c) = status.split_once('(')?;
+    let c = c.trim_end().trim_end_matches(')').trim();
+    let lower = c.to_ascii_lowercase();
+    let empty = [
+        "permanent failure",
+        "persistent transient failure",
+        "transient failure",
+        "temporary failure",
+        "success",
+        "undefined status",
+        "other or undefined status",
+    ];
+    (meaningful(c) && !empty.contains(&lower.as_str())).then_some(c)
 }
 
 /// A diagnostic worth reading: more than a bare type or code.
@@ -166,6 +189,29 @@ address rejected: User unknown\n--B--\n";
         assert_eq!(r.command, Some(crate::report::Command::Rcpt));
         assert_eq!(r.diagnostic_type.as_deref(), Some("smtp"));
         assert_eq!(r.remote_mta.as_deref(), Some("mx.example.com"));
+    }
+
+    #[test]
+    fn a_status_comment_stands_for_a_missing_diagnostic() {
+        let raw = "From: MAILER-DAEMON@mx.example.org\nSubject: Returned mail\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\nProblems.\n--B\nContent-Type: message/delivery-status\n\n\
+Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\n\
+Status: 5.0.0 (permanent failure)\nDiagnostic-Code: smtp; 550 user unknown\n\n\
+Final-Recipient: rfc822; b@example.net\nAction: delayed\n\
+Status: 4.0.0 (example.net: host name lookup failure)\n\n\
+Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.0 (permanent failure)\n--B--\n";
+        let m = message::read(raw.as_bytes()).unwrap();
+        let d = decode(&m).unwrap();
+        let got: Vec<_> = d.recipients.iter().map(|r| r.diagnostic.as_str()).collect();
+        assert_eq!(
+            got,
+            [
+                "550 user unknown",
+                "example.net: host name lookup failure",
+                ""
+            ]
+        );
     }
 
     #[test]
