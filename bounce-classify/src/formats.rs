@@ -13,6 +13,7 @@ mod dragonfly;
 mod exchange;
 mod exim;
 mod notes;
+mod opensmtpd;
 mod plaintext;
 mod powermta;
 mod qmail;
@@ -72,6 +73,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("rfc3464", rfc3464::decode),
     ("exchange", exchange::decode),
     ("notes", notes::decode),
+    ("opensmtpd", opensmtpd::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),

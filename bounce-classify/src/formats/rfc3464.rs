@@ -6,6 +6,7 @@
 //! the DSN has none.
 
 use smtp_core::dsn::{Action, DeliveryStatus};
+use smtp_core::status::EnhancedStatus;
 
 use super::{Block, Decoded, Found, recipient_blocks};
 use crate::message::Message;
@@ -106,7 +107,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
             out.recipients.push(Found {
                 recipient,
                 original_recipient: original,
-                status: r.status.clone(),
+                status: precise_status(r.status.as_deref(), &diagnostic),
                 reply_code,
                 action,
                 diagnostic,
@@ -124,6 +125,20 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         }
     }
     Some(out)
+}
+
+/// The DSN's status, or the remote server's own when the DSN only says `X.0.0` and the
+/// diagnostic carries a code of the same class (`Status: 5.0.0` beside `550 5.1.1 … User
+/// unknown`: the reporting MTA did not map the reply, the remote server's code is the precise
+/// one).
+fn precise_status(field: Option<&str>, diagnostic: &str) -> Option<String> {
+    let own = field.and_then(|s| EnhancedStatus::find(s.as_bytes()).map(|(s, _)| s));
+    match (own, scan::status(diagnostic)) {
+        (Some(o), Some(d)) if o.subject == 0 && o.detail == 0 && d.class == o.class => {
+            Some(d.to_string())
+        }
+        _ => field.map(str::to_string),
+    }
 }
 
 /// The comment after the code in a `Status` field: `5.0.0 (permanent failure)` → `permanent
@@ -204,6 +219,7 @@ Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.0 (permanent
         let m = message::read(raw.as_bytes()).unwrap();
         let d = decode(&m).unwrap();
         let got: Vec<_> = d.recipients.iter().map(|r| r.diagnostic.as_str()).collect();
+        assert_eq!(d.recipients[0].status.as_deref(), Some("5.0.0 (permanent failure)"));
         assert_eq!(
             got,
             [
@@ -212,6 +228,20 @@ Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.0 (permanent
                 ""
             ]
         );
+    }
+
+    #[test]
+    fn the_remote_status_refines_x_0_0() {
+        let cases = [
+            (Some("5.0.0"), "550 5.1.1 <a@example.com>... User Unknown", Some("5.1.1")),
+            (Some("5.0.0"), "421 4.7.0 try later", Some("5.0.0")),
+            (Some("5.2.2"), "550 5.1.1 no such user", Some("5.2.2")),
+            (Some("4.0.0"), "no code here", Some("4.0.0")),
+            (None, "550 5.1.1 no such user", None),
+        ];
+        for (field, diag, want) in cases {
+            assert_eq!(precise_status(field, diag).as_deref(), want, "{diag}");
+        }
     }
 
     #[test]
