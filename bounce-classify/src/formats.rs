@@ -12,6 +12,7 @@ mod blocks;
 mod dragonfly;
 mod exchange;
 mod exim;
+mod fml;
 mod notes;
 mod opensmtpd;
 mod plaintext;
@@ -74,6 +75,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("exchange", exchange::decode),
     ("notes", notes::decode),
     ("opensmtpd", opensmtpd::decode),
+    ("fml", fml::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),
