@@ -13,6 +13,7 @@ mod dragonfly;
 mod exchange;
 mod exim;
 mod fml;
+mod imail;
 mod notes;
 mod opensmtpd;
 mod plaintext;
@@ -76,6 +77,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("notes", notes::decode),
     ("opensmtpd", opensmtpd::decode),
     ("fml", fml::decode),
+    ("imail", imail::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),
