@@ -14,6 +14,7 @@ mod exchange;
 mod exim;
 mod fml;
 mod imail;
+mod messagingserver;
 mod notes;
 mod opensmtpd;
 mod plaintext;
@@ -78,6 +79,7 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("opensmtpd", opensmtpd::decode),
     ("fml", fml::decode),
     ("imail", imail::decode),
+    ("messagingserver", messagingserver::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),

@@ -82,14 +82,14 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
                 diag_field.to_string()
             } else if !block_text.is_empty() {
                 block_text.to_string()
-            } else if reports.len() == 1 && d.recipients.len() == 1 {
-                // One recipient: the whole notice speaks about it.
-                notice.to_string()
             } else if let Some(comment) = r.status.as_deref().and_then(status_comment) {
                 // No diagnostic: the reporting MTA's comment on the status code is its own
                 // reading of the failure (`Status: 4.0.0 (example.net: host name lookup
                 // failure)`, RFC 3464's own example).
                 comment.to_string()
+            } else if reports.len() == 1 && d.recipients.len() == 1 {
+                // One recipient: the whole notice speaks about it.
+                notice.to_string()
             } else {
                 diag_field.to_string()
             };
