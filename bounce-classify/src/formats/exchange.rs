@@ -36,9 +36,13 @@
 //! or by the attempts of the relay (`Remote Server at mx.example.com (192.0.2.1) returned '550
 //! 4.4.7 QUEUE.Expired; message expired'`), the latest first. The administrators' text is the
 //! server's own words and is read before the user-facing paragraph.
+//!
+//! Both are non-delivery reports (Exchange's delay notices use other words and are not read
+//! here): a failure whose text names no cause is permanent and undecided, `onhold`.
 
 use super::{Decoded, Found, plaintext, recipient_blocks};
 use crate::message::Message;
+use crate::reason::Reason;
 use crate::scan;
 
 /// Sentences that open Exchange 2003's (and older) recipient list; the list starts after them.
@@ -59,13 +63,18 @@ const ADMIN_ENDS: &[&str] = &["original message headers:", "original message hea
 /// Decodes an Exchange bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice.to_ascii_lowercase();
-    let recipients = if let Some(start) = after_any(&lower, LEGACY_LISTS) {
+    let mut recipients = if let Some(start) = after_any(&lower, LEGACY_LISTS) {
         legacy(msg, start)
     } else if lower.contains(ADMIN) && MODERN_LISTS.iter().any(|m| lower.contains(m)) {
         modern(msg, &lower)
     } else {
         return None;
     };
+    // A non-delivery report: the message was not delivered and will not be retried.
+    for f in &mut recipients {
+        f.action = Some("failed".to_string());
+        f.fallback = Some(Reason::OnHold);
+    }
     Some(Decoded {
         format: "exchange",
         reporting_mta: None,
@@ -235,6 +244,12 @@ a@example.com on Thu, 29 Apr 2007 16:51:51 -0500\n    The recipient name is not 
 c@example.com on Thu, 29 Apr 2007 16:51:52 -0500\n    Mailbox full\n";
         let got = read(raw);
         assert_eq!(got.len(), 2, "{got:?}");
+        let m = message::read(raw.as_bytes()).unwrap();
+        let f = &decode(&m).unwrap().recipients[0];
+        assert_eq!(
+            (f.action.as_deref(), f.fallback),
+            (Some("failed"), Some(Reason::OnHold))
+        );
         assert_eq!(got[0].0, "a@example.com");
         assert_eq!(got[0].3, "The recipient name is not recognized Unknown Recipient");
         assert_eq!(got[1].0, "c@example.com");
