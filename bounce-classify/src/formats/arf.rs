@@ -168,7 +168,10 @@ Content-Type: message/rfc822\n\n{original}\nSubject: x\n\nbody\n--B--\n"
             )
         };
         let cases = [
-            ("To: <Undisclosed Recipients>\nDelivered-To: k@example.com", "k@example.com"),
+            (
+                "To: <Undisclosed Recipients>\nDelivered-To: k@example.com",
+                "k@example.com",
+            ),
             (
                 "Received: from mx.example.org by mx.isp.example\n for <k@example.com>; Thu, 1 Jan 2015 00:00:00 +0000\nTo: undisclosed",
                 "k@example.com",

@@ -37,8 +37,9 @@
 //! 4.4.7 QUEUE.Expired; message expired'`), the latest first. The administrators' text is the
 //! server's own words and is read before the user-facing paragraph.
 //!
-//! Both are non-delivery reports (Exchange's delay notices use other words and are not read
-//! here): a failure whose text names no cause is permanent and undecided, `onhold`.
+//! Both are non-delivery reports: a failure whose text names no cause is permanent and
+//! undecided, `onhold`. Exchange 2007+'s "Delivery is delayed to these recipients or groups" is
+//! a delay notice (`Action: delayed`).
 
 use super::{Decoded, Found, plaintext, recipient_blocks};
 use crate::message::Message;
@@ -56,7 +57,10 @@ const LEGACY_LISTS: &[&str] = &[
 const MODERN_LISTS: &[&str] = &[
     "delivery has failed to these recipients or",
     "your message to these recipients or",
+    DELAYED,
 ];
+/// Exchange 2007+'s delay notice: delivery is still being retried.
+const DELAYED: &str = "delivery is delayed to these recipients or";
 const ADMIN: &str = "diagnostic information for administrators:";
 const ADMIN_ENDS: &[&str] = &["original message headers:", "original message header"];
 
@@ -70,10 +74,16 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     } else {
         return None;
     };
-    // A non-delivery report: the message was not delivered and will not be retried.
+    // A non-delivery report: the message was not delivered and will not be retried; a delay
+    // notice is an `Action: delayed` report.
+    let delayed = lower.contains(DELAYED);
     for f in &mut recipients {
-        f.action = Some("failed".to_string());
-        f.fallback = Some(Reason::OnHold);
+        if delayed {
+            f.action = Some("delayed".to_string());
+        } else {
+            f.action = Some("failed".to_string());
+            f.fallback = Some(Reason::OnHold);
+        }
     }
     Some(Decoded {
         format: "exchange",
@@ -146,7 +156,7 @@ fn entry_line(line: &str) -> Option<String> {
     let first = found.first()?;
     let before = t[..first.start].trim_matches(|c: char| matches!(c, '<' | '"' | '\'' | ' '));
     let after = t[first.end..]
-        .trim_start_matches(|c: char| matches!(c, '>' | '"' | '\''))
+        .trim_start_matches(['>', '"', '\''])
         .trim_start();
     (before.is_empty() && (after.is_empty() || after.to_ascii_lowercase().starts_with("on ")))
         .then(|| first.addr.to_string())
@@ -220,7 +230,10 @@ mod tests {
                         f.recipient,
                         f.reply_code,
                         f.status,
-                        f.diagnostic.split_whitespace().collect::<Vec<_>>().join(" "),
+                        f.diagnostic
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
                     )
                 })
                 .collect();
@@ -251,7 +264,10 @@ c@example.com on Thu, 29 Apr 2007 16:51:52 -0500\n    Mailbox full\n";
             (Some("failed"), Some(Reason::OnHold))
         );
         assert_eq!(got[0].0, "a@example.com");
-        assert_eq!(got[0].3, "The recipient name is not recognized Unknown Recipient");
+        assert_eq!(
+            got[0].3,
+            "The recipient name is not recognized Unknown Recipient"
+        );
         assert_eq!(got[1].0, "c@example.com");
         assert_eq!(got[1].3, "Mailbox full");
     }
@@ -299,6 +315,22 @@ Original message headers:\n\nTo: a@example.org\n";
             (got[1].0.as_str(), got[1].1, got[1].2.as_deref()),
             ("b@example.com", Some(550), Some("4.4.7"))
         );
+    }
+
+    #[test]
+    fn reads_an_exchange_2007_delay_notice() {
+        let raw = "From: postmaster@example.org\nTo: s@example.net\nSubject: Delivery delayed: hi\n\n\
+Delivery is delayed to these recipients or groups:\n\na@example.com (a@example.com)\n\n\
+This message hasn't been delivered yet. Delivery will continue to be attempted.\n\n\
+Diagnostic information for administrators:\n\nGenerating server: mail.example.org\n\n\
+a@example.com\nRemote Server at mx.example.com (192.0.2.1) returned '400 4.4.7 Message delayed'\n\n\
+Original message headers:\n\nTo: a@example.com\n";
+        let m = message::read(raw.as_bytes()).unwrap();
+        let d = decode(&m).unwrap();
+        let f = &d.recipients[0];
+        assert_eq!(f.recipient, "a@example.com");
+        assert_eq!((f.action.as_deref(), f.fallback), (Some("delayed"), None));
+        assert_eq!(f.status.as_deref(), Some("4.4.7"));
     }
 
     #[test]

@@ -44,7 +44,10 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let end = lower.find(ORIGINAL).unwrap_or(lower.len());
     let notice = msg.notice[..end].trim();
     let said = format!("{}\n{}", msg.subject(), notice).to_ascii_lowercase();
-    let reason = OWN.iter().find(|(p, _)| said.contains(p)).map(|(_, r)| *r)?;
+    let reason = OWN
+        .iter()
+        .find(|(p, _)| said.contains(p))
+        .map(|(_, r)| *r)?;
     // The list: the address the notice names, else the list's own address headers.
     let list = scan::addresses(notice)
         .first()
@@ -84,7 +87,10 @@ You are not a member of this mailing list <cats@example.org>.\n\
 If you know the general guide of this list, please send mail with\nthe mail body\n\tguide\n",
                 Some(("cats@example.org", Reason::Rejected)),
             ),
-            ("Subject: Welcome to cats ML\n\nHello, s@example.net.\n", None),
+            (
+                "Subject: Welcome to cats ML\n\nHello, s@example.net.\n",
+                None,
+            ),
         ];
         for (rest, want) in cases {
             let raw = format!(
@@ -97,11 +103,7 @@ X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n{rest}"
                     let f = &d.recipients[0];
                     (f.recipient.clone(), f.reason.unwrap())
                 });
-                assert_eq!(
-                    got,
-                    want.map(|(a, r)| (a.to_string(), r)),
-                    "{rest}"
-                );
+                assert_eq!(got, want.map(|(a, r)| (a.to_string(), r)), "{rest}");
             }
         }
     }

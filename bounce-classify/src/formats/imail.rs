@@ -107,12 +107,7 @@ mod tests {
                 Some(550),
                 None,
             ),
-            (
-                "Unknown user: a@example.com\n",
-                "a@example.com",
-                None,
-                None,
-            ),
+            ("Unknown user: a@example.com\n", "a@example.com", None, None),
             (
                 "Delivery failed 20 attempts: a@example.com\n",
                 "a@example.com",

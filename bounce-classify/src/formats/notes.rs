@@ -136,7 +136,10 @@ mod tests {
                     assert_eq!(f.fallback, Some(Reason::OnHold));
                     (
                         f.recipient,
-                        f.diagnostic.split_whitespace().collect::<Vec<_>>().join(" "),
+                        f.diagnostic
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
                     )
                 })
                 .collect();
@@ -185,8 +188,10 @@ Your message\n\n  Subject: hi\n\nwas not delivered to:\n\n  b@example.com\n\nbec
 
     #[test]
     fn other_notices_are_not_notes() {
-        let m = message::read(b"From: MAILER-DAEMON@example.org\nSubject: x\n\nNo such user a@example.com\n")
-            .unwrap();
+        let m = message::read(
+            b"From: MAILER-DAEMON@example.org\nSubject: x\n\nNo such user a@example.com\n",
+        )
+        .unwrap();
         assert!(decode(&m).is_none());
     }
 }

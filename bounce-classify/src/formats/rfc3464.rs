@@ -219,7 +219,10 @@ Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.0 (permanent
         let m = message::read(raw.as_bytes()).unwrap();
         let d = decode(&m).unwrap();
         let got: Vec<_> = d.recipients.iter().map(|r| r.diagnostic.as_str()).collect();
-        assert_eq!(d.recipients[0].status.as_deref(), Some("5.0.0 (permanent failure)"));
+        assert_eq!(
+            d.recipients[0].status.as_deref(),
+            Some("5.0.0 (permanent failure)")
+        );
         assert_eq!(
             got,
             [
@@ -233,7 +236,11 @@ Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.0 (permanent
     #[test]
     fn the_remote_status_refines_x_0_0() {
         let cases = [
-            (Some("5.0.0"), "550 5.1.1 <a@example.com>... User Unknown", Some("5.1.1")),
+            (
+                Some("5.0.0"),
+                "550 5.1.1 <a@example.com>... User Unknown",
+                Some("5.1.1"),
+            ),
             (Some("5.0.0"), "421 4.7.0 try later", Some("5.0.0")),
             (Some("5.2.2"), "550 5.1.1 no such user", Some("5.2.2")),
             (Some("4.0.0"), "no code here", Some("4.0.0")),

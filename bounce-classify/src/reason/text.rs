@@ -64,7 +64,10 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
     // verified: the relay will not carry the message.
     (
         Reason::NoRelaying,
-        &["identities failed the check", "email address is not verified"],
+        &[
+            "identities failed the check",
+            "email address is not verified",
+        ],
     ),
     // Domino's router and sendmail's status comments: the destination domain cannot be routed.
     (

@@ -183,7 +183,11 @@ fn classic_mta_statements() {
         ("example.net: host name lookup failure", Reason::HostUnknown),
     ];
     for (text, want) in cases {
-        assert_eq!(first_match(&fold(text)).map(|(r, _)| r), Some(want), "{text}");
+        assert_eq!(
+            first_match(&fold(text)).map(|(r, _)| r),
+            Some(want),
+            "{text}"
+        );
     }
 }
 
