@@ -13,6 +13,7 @@ mod dragonfly;
 mod exchange;
 mod exim;
 mod fml;
+mod gateway;
 mod imail;
 mod messagingserver;
 mod notes;
@@ -52,6 +53,8 @@ pub(crate) struct Found {
     /// says anything (qmail's "in the queue too long" → expired, a Sendmail `X-Unix` mailer
     /// exit → mailererror). Weaker than every other piece of evidence.
     pub(crate) fallback: Option<Reason>,
+    /// The filtering gateway or relay product that wrote the bounce (`gateway.rs`), if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// What a recogniser read from a message.
@@ -88,9 +91,10 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("plaintext", plaintext::decode),
 ];
 
-/// Runs the registry.
+/// Runs the registry, then notes which filtering gateway wrote the bounce (if one did): that is
+/// a fact about the whole message, whatever format it came in.
 pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
-    REGISTRY.iter().find_map(|(name, f)| {
+    let mut decoded = REGISTRY.iter().find_map(|(name, f)| {
         let mut d = f(msg)?;
         if d.recipients.is_empty() {
             return None;
@@ -99,7 +103,13 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
             d.format = name;
         }
         Some(d)
-    })
+    })?;
+    let product = gateway::product(msg);
+    for r in &mut decoded.recipients {
+        r.gateway = product;
+        r.diagnostic = gateway::strip_banners(&r.diagnostic);
+    }
+    Some(decoded)
 }
 
 /// True when the message looks like a bounce by its envelope: sender or subject of a mailer

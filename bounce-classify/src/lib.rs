@@ -140,12 +140,21 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         command: f.command,
         action: f.action.as_deref(),
         format_fallback: f.fallback,
+        gateway: f.gateway,
     };
     let verdict = decide(&ev);
     let permanent = match (status, f.reply_code) {
         (Some(s), _) if s.class != StatusClass::Success => s.class == StatusClass::Permanent,
         (_, Some(c)) => c >= 500,
-        _ => f.action.as_deref() == Some("failed"),
+        // No code at all: the DSN action says it; a failure notice without one (plain-text
+        // bounces) is final unless it is not a failure.
+        _ => match f.action.as_deref() {
+            Some(action) => action == "failed",
+            None => !matches!(
+                verdict.reason,
+                Reason::Delivered | Reason::Vacation | Reason::Feedback | Reason::Undefined
+            ),
+        },
     };
     let (decision, ses) = decision::decide(verdict.reason, permanent);
     let diagnostic: String = f

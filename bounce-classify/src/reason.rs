@@ -133,6 +133,8 @@ pub(crate) struct Evidence<'a> {
     pub(crate) action: Option<&'a str>,
     /// The reason the format implies when nothing else decides (see `Found::fallback`).
     pub(crate) format_fallback: Option<Reason>,
+    /// The filtering gateway or relay product that wrote the bounce, if known.
+    pub(crate) gateway: Option<&'static str>,
 }
 
 /// The reason and the name of the rule that gave it.

@@ -55,6 +55,7 @@ pub fn classify_reply(
             command: step,
             action: None,
             format_fallback: None,
+            gateway: None,
         };
         let v = decide(&ev);
         (v.reason, v.describe())

@@ -12,9 +12,16 @@
 
 pub mod api;
 pub mod capture;
+pub mod dns;
+pub mod greylist;
+pub mod identity;
+pub mod internet;
+pub mod persona;
+pub mod ratelimit;
 pub mod rules;
 pub mod scenario;
 pub mod sim;
+pub mod throttle;
 pub mod types;
 
 /// The simulator's own domain by default; the SES mailbox simulator addresses are answered on

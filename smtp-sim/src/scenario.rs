@@ -27,6 +27,8 @@ mod builder;
 mod defaults;
 mod error;
 mod file;
+mod internet_compile;
+mod internet_file;
 mod model;
 mod pattern;
 mod template;
@@ -44,6 +46,10 @@ pub use error::{ScenarioError, ScenarioErrors};
 pub use file::{
     ActionFile, ExpectFile, MatchFile, Patterns, ReportFile, RuleFile, ScenarioFile, Text,
 };
+pub use internet_file::{
+    CheckFile, CheckKind, ClientFile, DnsFile, DomainFile, GreylistFile, RateLimitFile, SenderFile,
+    SpfSetup, ThrottleFile, ZoneFile,
+};
 pub use model::{AcceptText, Action, Conditions, Expectation, ReplyTemplate, ReportSpec, Rule};
 pub use pattern::{AddressPattern, Glob, IpPattern, PatternError};
 pub use template::{Placeholder, Template, TemplateError};
@@ -57,6 +63,7 @@ use error::{expected_from_serde, line_column, span_of};
 pub struct Scenario {
     source: ScenarioFile,
     rules: Vec<Rule>,
+    internet: crate::internet::InternetConfig,
 }
 
 impl Scenario {
@@ -144,7 +151,11 @@ impl Scenario {
         locate: impl Fn(&error::Path) -> Option<(usize, usize)>,
     ) -> Result<Self, ScenarioErrors> {
         match validate::compile(&source) {
-            Ok(rules) => Ok(Scenario { source, rules }),
+            Ok((rules, internet)) => Ok(Scenario {
+                source,
+                rules,
+                internet,
+            }),
             Err(problems) => {
                 let errors = problems
                     .into_iter()
@@ -167,6 +178,11 @@ impl Scenario {
     /// The compiled rules, in order.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The internet around the simulator: DNS world, checks, personas, profiles, identities.
+    pub fn internet(&self) -> &crate::internet::InternetConfig {
+        &self.internet
     }
 
     /// The scenario as it was written (or built).

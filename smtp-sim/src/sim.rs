@@ -144,9 +144,16 @@ impl Simulator {
             .line(session, now, direction, text);
     }
 
-    /// Ends a session's transcript.
+    /// Ends a session's transcript; the connection no longer counts toward concurrency limits.
     pub fn close_session(&self, session: &SessionContext, now: Timestamp) {
+        lock(&self.inner.engine).internet().disconnect(session);
         lock(&self.inner.capture).transcripts.close(session.id, now);
+    }
+
+    /// The identity of a connection from `peer` (the socket's peer address, or the source of a
+    /// PROXY protocol header), from the scenario's `[[client]]` map.
+    pub fn identity_for_peer(&self, peer: std::net::IpAddr) -> ClientIdentity {
+        lock(&self.inner.engine).internet().identity_for_peer(peer)
     }
 
     /// Decides the answer to `input` and records the decision in the event log.
@@ -302,6 +309,7 @@ impl Simulator {
             }
         }
         drop(capture);
+        lock(&self.inner.engine).internet().delivered(session);
         session.reset_transaction();
         Ok(id)
     }

@@ -41,14 +41,21 @@ impl fmt::Display for MessageId {
 }
 
 /// Who a connection is, as rules see it: the client's (possibly virtual) address and, when
-/// known, its reverse name. Counters are kept per address.
+/// given, its host name and HELO name. Counters are kept per address. See
+/// [`crate::identity`] for how a connection gets one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ClientIdentity {
     /// The client's address (IPv4-mapped IPv6 addresses are stored as IPv4).
     pub ip: IpAddr,
-    /// Its reverse DNS name, when one is known.
+    /// Its host name as given by XCLIENT `NAME` (or the identity map): trusted as the verified
+    /// reverse name instead of asking the simulated DNS. `[UNAVAILABLE]` and `[TEMPUNAVAIL]`
+    /// (XCLIENT's words) say that the lookup failed permanently or temporarily. `None`: the
+    /// simulated DNS decides.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// A HELO name that replaces the one the client sends (XCLIENT `HELO`, or the map).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub helo: Option<String>,
 }
 
 impl ClientIdentity {
@@ -57,6 +64,7 @@ impl ClientIdentity {
         ClientIdentity {
             ip: ip.to_canonical(),
             name: None,
+            helo: None,
         }
     }
 }

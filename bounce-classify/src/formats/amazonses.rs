@@ -14,8 +14,11 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         body.find('{')
             .filter(|_| body.contains("\"notificationType\""))
     })?;
-    let mut stream = serde_json::Deserializer::from_str(&body[at..]).into_iter::<Value>();
-    let v = stream.next()?.ok()?;
+    let v = first_json(&body[at..]).or_else(|| {
+        // Sendmail splits lines longer than its limit with `!`, a line break and a space; undo
+        // that before reading the JSON again.
+        first_json(&body[at..].replace("!\n ", ""))
+    })?;
     // SNS wraps the SES JSON in a `Message` string sometimes.
     let v = match v.get("Message").and_then(Value::as_str) {
         Some(inner) => serde_json::from_str(inner).ok()?,
@@ -88,6 +91,14 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     Some(out)
 }
 
+/// The first JSON value at the start of `text`, if it parses.
+fn first_json(text: &str) -> Option<Value> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .next()?
+        .ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +124,14 @@ mod tests {
                 Some(Reason::Delivered),
             ),
         ];
+        // A long line split by sendmail (`!`, line break, space) still reads.
+        let split = r#"{"notificationType":"Complaint","complaint":{"complaintFeedbackType":"abuse","complainedRecipients":[{"emailAddress":"a@exa!
+ mple.com"}]}}"#;
+        let raw = format!(
+            "From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n{split}\n"
+        );
+        let d = decode(&message::read(raw.as_bytes()).unwrap()).unwrap();
+        assert_eq!(d.recipients[0].recipient, "a@example.com");
         for (json, reason) in cases {
             let raw = format!(
                 "From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n{json}\n"

@@ -120,7 +120,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
                     .or_else(|| pm.arrival_date.clone()),
                 feedback_type: None,
                 reason,
-                fallback: None,
+                ..Found::default()
             });
         }
     }

@@ -312,6 +312,15 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "not allowed to connect",
         ],
     ),
+    // --- cls-providers group: phrases seen from providers and gateways (kept together so
+    // that branches merge cleanly). ---
+    // The Postfix DNSBL template (`… blocked using <zone>`), also quoted by relays.
+    (Reason::Blocked, &["blocked using"]),
+    // The client's name and address do not match (an HELO/PTR forward-confirmation check).
+    (Reason::RequirePtr, &["mismatches client ip"]),
+    // A forwarding service could not hand the message on to the destination.
+    (Reason::SystemError, &["upstream error"]),
+    // --- end of cls-providers group ---
     (
         Reason::VirusDetected,
         &["virus", "infected", "^worm$", "trojan", "malware"],

@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::counters::Counters;
 use super::decision::{Decision, Input, Outcome, Reply};
 use super::session::{AcceptedRecipient, PendingReport, SessionContext};
+use crate::internet::Internet;
 use crate::scenario::{AcceptText, Action, Placeholder, ReplyTemplate, Rule, Scenario, Step};
 use crate::types::{ClientIdentity, SessionId, Timestamp};
 
@@ -18,6 +19,7 @@ pub struct Engine {
     seed: u64,
     hostname: String,
     counters: Counters,
+    internet: Internet,
 }
 
 /// What a rule's conditions are matched against at one step.
@@ -29,10 +31,12 @@ struct Facts<'a> {
 impl Engine {
     /// An engine for `scenario`, drawing from `seed`; `hostname` fills `{hostname}`.
     pub fn new(scenario: Arc<Scenario>, seed: u64, hostname: impl Into<String>) -> Self {
+        let hostname = hostname.into();
         Engine {
+            internet: Internet::new(Arc::clone(&scenario), seed, hostname.clone()),
             scenario,
             seed,
-            hostname: hostname.into(),
+            hostname,
             counters: Counters::default(),
         }
     }
@@ -44,7 +48,14 @@ impl Engine {
 
     /// Replaces the scenario; counters go on (they count messages, not rules).
     pub fn replace_scenario(&mut self, scenario: Arc<Scenario>) {
+        self.internet.replace_scenario(Arc::clone(&scenario));
         self.scenario = scenario;
+    }
+
+    /// The internet's state (greylist, rate limits): the driver calls
+    /// [`Internet::identity_for_peer`], [`Internet::disconnect`] and [`Internet::delivered`].
+    pub fn internet(&mut self) -> &mut Internet {
+        &mut self.internet
     }
 
     /// The message counters.
@@ -70,14 +81,14 @@ impl Engine {
 
     /// Decides the answer to `input` and updates the session: HELO records the name, MAIL
     /// starts a transaction and counts the message, an accepted RCPT joins the transaction.
-    /// `now` is accepted for rules that will depend on time (greylisting, rate limits).
+    /// The internet layer ([`Internet::decide`]: checks, greylisting, rate limits, personas)
+    /// answers first; when it has no answer, the scenario's rules do.
     pub fn decide(
         &mut self,
         session: &mut SessionContext,
         input: Input<'_>,
         now: Timestamp,
     ) -> Decision {
-        let _ = now;
         match input {
             Input::Helo { name } => {
                 session.reset_transaction();
@@ -89,6 +100,10 @@ impl Engine {
                 session.message = Some(self.counters.next_message(session.client.ip));
             }
             _ => {}
+        }
+        if let Some(verdict) = self.internet.decide(session, &input, now) {
+            self.after(session, &verdict.decision, verdict.report);
+            return verdict.decision;
         }
         let step = input.step();
         let own_rcpt = match input {

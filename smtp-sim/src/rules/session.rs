@@ -61,6 +61,9 @@ pub struct SessionContext {
     pub recipients: Vec<AcceptedRecipient>,
     /// The numbers of the current message, from `MAIL FROM` on.
     pub message: Option<MessageNumber>,
+    /// The domain of the message's RFC 5322 `From:` header, for DMARC: the driver sets it
+    /// (see [`crate::internet::header_from_domain`]) before asking about the end of data.
+    pub header_from: Option<String>,
     rng: ChaCha8Rng,
 }
 
@@ -83,6 +86,7 @@ impl SessionContext {
             sender: None,
             recipients: Vec::new(),
             message: None,
+            header_from: None,
             rng,
         }
     }
@@ -92,6 +96,7 @@ impl SessionContext {
         self.sender = None;
         self.recipients.clear();
         self.message = None;
+        self.header_from = None;
     }
 
     /// A uniform draw in [0, 1) from the session's stream.

@@ -11,6 +11,8 @@ use toml::de::DeValue;
 pub(crate) enum Seg {
     Key(&'static str),
     Index(usize),
+    /// A key chosen by the scenario's author (a domain, a zone, a profile name).
+    Name(String),
 }
 
 /// A path to a value, written as `rule[2].do.code`.
@@ -21,6 +23,12 @@ impl Path {
     pub(crate) fn key(&self, key: &'static str) -> Path {
         let mut segs = self.0.clone();
         segs.push(Seg::Key(key));
+        Path(segs)
+    }
+
+    pub(crate) fn name(&self, name: &str) -> Path {
+        let mut segs = self.0.clone();
+        segs.push(Seg::Name(name.to_owned()));
         Path(segs)
     }
 
@@ -38,6 +46,7 @@ impl fmt::Display for Path {
                 Seg::Key(k) if i == 0 => f.write_str(k)?,
                 Seg::Key(k) => write!(f, ".{k}")?,
                 Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Name(k) => write!(f, "[{k:?}]")?,
             }
         }
         Ok(())
@@ -126,6 +135,7 @@ pub(crate) fn span_of(root: &toml::Spanned<DeValue<'_>>, path: &Path) -> std::op
         let next = match seg {
             Seg::Key(k) => node.get_ref().get(*k),
             Seg::Index(i) => node.get_ref().get(*i),
+            Seg::Name(k) => node.get_ref().get(k.as_str()),
         };
         match next {
             Some(n) => node = n,

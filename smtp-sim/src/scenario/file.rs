@@ -13,8 +13,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
+use super::internet_file::{
+    CheckFile, ClientFile, DnsFile, DomainFile, GreylistFile, RateLimitFile, SenderFile,
+    ThrottleFile, ZoneFile,
+};
 use super::vocab::{ActionKind, Reason, Step};
 use crate::capture::ReportKind;
+use crate::persona::Persona;
 
 /// A whole scenario file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -29,6 +36,36 @@ pub struct ScenarioFile {
     /// The rules, in the order they are tried; the first that matches decides.
     #[serde(default, rename = "rule", skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<RuleFile>,
+    /// How the listener answers before a recipient's persona is known (default `postfix`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persona: Option<Persona>,
+    /// The simulated DNS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsFile>,
+    /// DNS block list zones.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dnsbl: BTreeMap<String, ZoneFile>,
+    /// Receiver checks, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub check: Vec<CheckFile>,
+    /// Greylisting settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greylist: Option<GreylistFile>,
+    /// Rate limits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_limit: Vec<RateLimitFile>,
+    /// The listener-wide port-25 throttle.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub throttle: Option<ThrottleFile>,
+    /// Recipient domains and their personas.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub domain: BTreeMap<String, DomainFile>,
+    /// Sender profiles.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sender: BTreeMap<String, SenderFile>,
+    /// Client identities by source address.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client: Vec<ClientFile>,
 }
 
 /// One rule: when it applies, what it does, what a classifier should conclude.

@@ -20,9 +20,12 @@ fn every_example_scenario_validates() {
             continue;
         }
         let scenario = Scenario::from_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let internet = scenario.internet();
         assert!(
-            !scenario.rules().is_empty(),
-            "{} has no rule",
+            !scenario.rules().is_empty()
+                || !internet.checks.is_empty()
+                || !internet.domains.is_empty(),
+            "{} has no rule, check or domain",
             path.display()
         );
         seen += 1;
@@ -54,6 +57,7 @@ fn toml_and_json_round_trip() {
         "flaky-receiver.toml",
         "postfix-rejects.toml",
         "carriers.toml",
+        "internet.toml",
     ] {
         let s = Scenario::from_file(&scenarios_dir().join(name)).unwrap();
         let again = Scenario::from_toml(&s.to_toml(), Some(name))

@@ -12,6 +12,7 @@ use super::model::{AcceptText, Action, Conditions, Expectation, ReplyTemplate, R
 use super::pattern::{AddressPattern, Glob, IpPattern, PatternError};
 use super::template::Template;
 use super::vocab::{ActionKind, Step};
+use crate::internet::InternetConfig;
 
 /// The longest delay a rule may ask for: RFC 5321 §4.5.3.2 gives clients 5 minutes for most
 /// replies and 10 for the end of data, so a longer delay could only test a timeout twice over.
@@ -22,9 +23,10 @@ const CLOSE_TEXT: &str = "{hostname} Service not available, closing transmission
 
 type Problems = Vec<(Path, String)>;
 
-/// Compiles every rule, or returns every problem found.
-pub(crate) fn compile(file: &ScenarioFile) -> Result<Vec<Rule>, Problems> {
+/// Compiles every rule and the internet sections, or returns every problem found.
+pub(crate) fn compile(file: &ScenarioFile) -> Result<(Vec<Rule>, InternetConfig), Problems> {
     let mut problems = Problems::new();
+    let internet = super::internet_compile::compile(file, &mut problems);
     let mut ids = BTreeSet::new();
     let mut rules = Vec::new();
     for (i, rule) in file.rules.iter().enumerate() {
@@ -43,7 +45,7 @@ pub(crate) fn compile(file: &ScenarioFile) -> Result<Vec<Rule>, Problems> {
         }
     }
     if problems.is_empty() {
-        Ok(rules)
+        Ok((rules, internet))
     } else {
         Err(problems)
     }

@@ -1,0 +1,91 @@
+//! Microsoft: Outlook.com / Hotmail and Exchange Online (Office 365).
+//!
+//! Outlook.com names its refusals with codes in parentheses (`S3150`, `S3140`, `AS…`) or
+//! SmartScreen codes (`SC-001`…`SC-004`); Exchange Online writes `RESOLVER.*` component codes and
+//! its own enhanced status codes (`5.7.606`–`5.7.649` for banned sending IPs).
+
+use super::Hit;
+use crate::reason::{Evidence, Reason};
+
+const MARKERS: &[(&str, Reason)] = &[
+    // Outlook.com: the sending network is on its block list.
+    ("(s3150)", Reason::Blocked),
+    ("(s3140)", Reason::Blocked),
+    ("(as3140)", Reason::Blocked),
+    ("banned sending ip", Reason::Blocked),
+    // SmartScreen refusals of the sending IP ("messages from <ip> weren't sent …").
+    ("sc-001", Reason::Blocked),
+    ("sc-002", Reason::Blocked),
+    ("sc-003", Reason::Blocked),
+    ("sc-004", Reason::Blocked),
+    // Exchange Online's directory-based edge blocking answers an address the tenant does not
+    // have with "Recipient address rejected: Access denied" (5.4.1).
+    (
+        "recipient address rejected: access denied",
+        Reason::UserUnknown,
+    ),
+    ("resolver.adr.recipientnotfound", Reason::UserUnknown),
+    ("resolver.adr.recipnotfound", Reason::UserUnknown),
+    ("resolver.adr.exrecipnotfound", Reason::UserUnknown),
+    ("resolver.rst.recipsizelimit", Reason::EmailTooLarge),
+    ("resolver.rst.authrequired", Reason::SecurityError),
+    ("resolver.rst.notauthorized", Reason::SecurityError),
+    ("resolver.adr.recipientlimit", Reason::RateLimited),
+    ("mailbox.full", Reason::MailboxFull),
+];
+
+pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
+    if let Some(hit) = super::first_marker(folded, MARKERS) {
+        return Some(hit);
+    }
+    // Exchange Online's range for a banned sending IP; the status alone names it.
+    ev.status
+        .filter(|s| s.subject == 7 && (606..=649).contains(&s.detail))
+        .map(|_| (Reason::Blocked, "x.7.606-649"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reason::fold;
+
+    #[test]
+    fn every_marker_decides() {
+        for (marker, reason) in MARKERS {
+            let text = fold(&format!("550 5.0.0 Some words {marker} more words"));
+            assert_eq!(
+                classify(&text, &Evidence::default()),
+                Some((*reason, *marker))
+            );
+        }
+    }
+
+    #[test]
+    fn microsoft_texts() {
+        let cases = [
+            (
+                "550 SC-001 (BAY0-MC1-F2) Unfortunately, messages from 192.0.2.1 weren't sent. Please contact your Internet service provider.",
+                None,
+                Some(Reason::Blocked),
+            ),
+            (
+                "550 5.4.1 Recipient address rejected: Access denied. [AB1PR01MB0000.eurprd01.prod.outlook.com]",
+                Some("5.4.1"),
+                Some(Reason::UserUnknown),
+            ),
+            (
+                "550 5.7.608 Access denied, this message was rejected (AS1234)",
+                Some("5.7.608"),
+                Some(Reason::Blocked),
+            ),
+            ("550 5.7.1 Access denied", Some("5.7.1"), None),
+        ];
+        for (text, status, want) in cases {
+            let ev = Evidence {
+                status: status.map(|s| s.parse().unwrap()),
+                ..Evidence::default()
+            };
+            assert_eq!(classify(&fold(text), &ev).map(|h| h.0), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Yahoo and AOL (Yahoo Inc.): bracketed codes and the `dd` delivery errors.
+//!
+//! Yahoo puts a code in brackets into its replies (`[TSS04]`, `[BL21]`); the postmaster pages
+//! explain them. `[TSS04]`/`[TSS05]`/`[IPTS04]`/`[IPTS05]` defer the sending IP at `MAIL FROM`
+//! for volume or complaints; `[TSS06]`/`[TSS09]`/`[TSS11]` refuse it for good; `[BL21]`/`[BL23]`
+//! name the block list it is on.
+
+use super::Hit;
+use crate::reason::{Evidence, Reason};
+use crate::report::Command;
+
+const MARKERS: &[(&str, Reason)] = &[
+    ("[tss06]", Reason::Blocked),
+    ("[tss09]", Reason::Blocked),
+    ("[tss11]", Reason::Blocked),
+    ("[bl21]", Reason::Blocked),
+    ("[bl23]", Reason::Blocked),
+    // Yahoo's mailbox store answers after the data; "dd This user doesn't have a yahoo.com
+    // account" is its statement that the account does not exist.
+    (
+        "delivery error: dd this user doesn't have a",
+        Reason::UserUnknown,
+    ),
+];
+
+/// The deferral codes Yahoo gives at `MAIL FROM`.
+const DEFERRALS: &[&str] = &["[tss04]", "[tss05]", "[ipts04]", "[ipts05]"];
+
+pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
+    if let Some(code) = DEFERRALS.iter().find(|c| folded.contains(*c)) {
+        // At MAIL FROM (where Yahoo sends them) the sender is refused; at another step the same
+        // code only slows the sender down.
+        let reason = match ev.command {
+            Some(Command::Mail) | None => Reason::Rejected,
+            _ => Reason::RateLimited,
+        };
+        return Some((reason, code));
+    }
+    super::first_marker(folded, MARKERS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reason::fold;
+
+    #[test]
+    fn every_marker_decides() {
+        for (marker, reason) in MARKERS {
+            let text = fold(&format!("553 5.7.1 {marker} more words"));
+            assert_eq!(
+                classify(&text, &Evidence::default()),
+                Some((*reason, *marker))
+            );
+        }
+    }
+
+    #[test]
+    fn deferrals_depend_on_the_step() {
+        let text = fold(
+            "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes",
+        );
+        let at = |command| Evidence {
+            command,
+            ..Evidence::default()
+        };
+        assert_eq!(
+            classify(&text, &at(Some(Command::Mail))).map(|h| h.0),
+            Some(Reason::Rejected)
+        );
+        assert_eq!(
+            classify(&text, &at(None)).map(|h| h.0),
+            Some(Reason::Rejected)
+        );
+        assert_eq!(
+            classify(&text, &at(Some(Command::Rcpt))).map(|h| h.0),
+            Some(Reason::RateLimited)
+        );
+    }
+
+    #[test]
+    fn dd_user_unknown() {
+        let text = fold(
+            "554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - mta1.mail.example.yahoo.com",
+        );
+        let ev = Evidence {
+            command: Some(Command::Data),
+            ..Evidence::default()
+        };
+        assert_eq!(classify(&text, &ev).map(|h| h.0), Some(Reason::UserUnknown));
+        assert_eq!(
+            classify(&fold("554 delivery error: dd mailbox full"), &ev),
+            None
+        );
+    }
+}
