@@ -241,15 +241,12 @@ mailboxes = { gone = "disabled" }
     );
     let dsn = DeliveryStatus::parse(&child_text(&msg, 1));
     assert_eq!(dsn.recipients[0].remote_mta, None);
-    assert_eq!(dsn.recipients[0].status.as_deref(), Some("5.0.0"));
+    assert_eq!(dsn.recipients[0].status.as_deref(), Some("5.2.1"));
 }
 
 /// What the au persona intends for that bounce (suspend, not hard) against what the classifier
-/// reads. The persona's diagnostic is `550 <rcpt>: User unknown` (persona/au.rs), so any reader
-/// says userunknown: the persona's text and its expectation disagree. Not a classifier bug and
-/// not bent here: the persona's text or its expectation has to change.
+/// reads.
 #[test]
-#[ignore = "persona: au's disabled-mailbox bounce text says 'User unknown' but the persona expects suspend"]
 fn the_au_persona_bounce_reads_as_the_persona_intends() {
     let toml = r#"
 [domain."ezweb.ne.jp"]
