@@ -90,11 +90,12 @@ impl LocalPart<'_> {
 /// address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
 ///                         General-address-literal ) "]"
 /// ```
+///
+/// Only the text is stored (the type stays as small as a domain, so a parsed command moves
+/// cheaply); [`AddressLiteral::ip`] reads the address from it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AddressLiteral<'a> {
     raw: Cow<'a, str>,
-    ip: Option<IpAddr>,
 }
 
 impl<'a> AddressLiteral<'a> {
@@ -105,12 +106,12 @@ impl<'a> AddressLiteral<'a> {
 
     /// The IP address, for IPv4 and IPv6 literals; `None` for a general literal.
     pub fn ip(&self) -> Option<IpAddr> {
-        self.ip
+        literal_ip(self.raw.as_bytes())
     }
 
     /// For a general literal `tag:content`, the tag and the content.
     pub fn general(&self) -> Option<(&str, &str)> {
-        if self.ip.is_some() {
+        if self.ip().is_some() {
             return None;
         }
         self.raw.split_once(':')
@@ -120,7 +121,6 @@ impl<'a> AddressLiteral<'a> {
     pub fn into_owned(self) -> AddressLiteral<'static> {
         AddressLiteral {
             raw: Cow::Owned(self.raw.into_owned()),
-            ip: self.ip,
         }
     }
 
@@ -129,6 +129,17 @@ impl<'a> AddressLiteral<'a> {
         out.push(b'[');
         out.extend_from_slice(self.raw.as_bytes());
         out.push(b']');
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for AddressLiteral<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("AddressLiteral", 2)?;
+        st.serialize_field("raw", &self.raw)?;
+        st.serialize_field("ip", &self.ip())?;
+        st.end()
     }
 }
 
@@ -447,39 +458,49 @@ pub(crate) fn address_literal(input: &[u8]) -> ParseResult<'_, AddressLiteral<'_
     let Some(rest) = rest.strip_prefix(b"]") else {
         return Err(SynErr::syntax(rest));
     };
-    let ip = if let Some(v6) = ipv6_literal(inner) {
-        Some(IpAddr::V6(v6))
-    } else if inner.len() >= 5 && inner[..5].eq_ignore_ascii_case(b"IPv6:") {
+    let ok = ipv6_literal(inner).is_some()
+        || (!(inner.len() >= 5 && inner[..5].eq_ignore_ascii_case(b"IPv6:"))
+            && (ipv4_literal(inner).is_some() || general_literal(inner)));
+    if !ok {
         return Err(SynErr::syntax(inner_input));
-    } else if let Some(v4) = ipv4_literal(inner) {
-        Some(IpAddr::V4(v4))
-    } else {
-        let tag_len = span(inner, &LDH);
-        let tag = &inner[..tag_len];
-        let ok = tag_len > 0
-            && tag.is_ascii()
-            && tag[tag_len - 1] != b'-'
-            && inner.get(tag_len) == Some(&b':')
-            && inner.len() > tag_len + 1;
-        if !ok {
-            return Err(SynErr::syntax(inner_input));
-        }
-        None
-    };
+    }
     // DCONTENT is ASCII only, so this cannot fail.
     let raw = utf8(inner).map_err(|k| SynErr::at(inner_input, k))?;
     Ok((
         rest,
         AddressLiteral {
             raw: Cow::Borrowed(raw),
-            ip,
         },
     ))
 }
 
 /// ```text
+/// General-address-literal = Standardized-tag ":" 1*dcontent
+/// Standardized-tag = Ldh-str
+/// ```
+fn general_literal(inner: &[u8]) -> bool {
+    let tag_len = span(inner, &LDH);
+    let tag = &inner[..tag_len];
+    tag_len > 0
+        && tag.is_ascii()
+        && tag[tag_len - 1] != b'-'
+        && inner.get(tag_len) == Some(&b':')
+        && inner.len() > tag_len + 1
+}
+
+/// The address of an IPv4 or IPv6 literal's text (between the brackets, already checked).
+fn literal_ip(inner: &[u8]) -> Option<IpAddr> {
+    if let Some(v6) = ipv6_literal(inner) {
+        Some(IpAddr::V6(v6))
+    } else {
+        ipv4_literal(inner).map(IpAddr::V4)
+    }
+}
+
+/// ```text
 /// Domain / address-literal
 /// ```
+#[inline(always)]
 pub(crate) fn host(input: &[u8]) -> ParseResult<'_, Host<'_>> {
     if input.first() == Some(&b'[') {
         let (rest, literal) = address_literal(input)?;
@@ -535,6 +556,7 @@ pub(crate) fn quoted_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
 /// ```text
 /// Local-part = Dot-string / Quoted-string
 /// ```
+#[inline(always)]
 pub(crate) fn local_part(input: &[u8]) -> ParseResult<'_, LocalPart<'_>> {
     let (rest, bytes) = if input.first() == Some(&b'"') {
         quoted_string(input)?
@@ -548,6 +570,7 @@ pub(crate) fn local_part(input: &[u8]) -> ParseResult<'_, LocalPart<'_>> {
 /// ```text
 /// Mailbox = Local-part "@" ( Domain / address-literal )
 /// ```
+#[inline(always)]
 pub(crate) fn mailbox(input: &[u8]) -> ParseResult<'_, Mailbox<'_>> {
     let (rest, local) = local_part(input)?;
     let Some(rest) = rest.strip_prefix(b"@") else {
@@ -578,6 +601,7 @@ pub(crate) fn source_route(input: &[u8]) -> ParseResult<'_, SourceRoute<'_>> {
 }
 
 /// The inside of a path, without the brackets: `[ A-d-l ":" ] Mailbox`.
+#[inline(always)]
 pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
     let (rest, route) = if input.first() == Some(&b'@') {
         let (rest, route) = source_route(input)?;
@@ -595,6 +619,7 @@ pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
 /// ```text
 /// Path = "<" [ A-d-l ":" ] Mailbox ">"
 /// ```
+#[inline(always)]
 pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
     let Some(inner) = input.strip_prefix(b"<") else {
         return Err(SynErr::syntax(input));
@@ -609,6 +634,7 @@ pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
 /// ```text
 /// Reverse-path = Path / "<>"
 /// ```
+#[inline(always)]
 pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
     if let Some(rest) = input.strip_prefix(b"<>") {
         return Ok((rest, ReversePath::Null));
@@ -623,6 +649,7 @@ pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
 /// ```
 ///
 /// `<>` is rejected with [`ErrorKind::NullRecipient`].
+#[inline(always)]
 pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
     if input.starts_with(b"<>") {
         return Err(SynErr::at(input, ErrorKind::NullRecipient));

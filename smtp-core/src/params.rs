@@ -140,6 +140,7 @@ struct RawParam<'a> {
 /// ```text
 /// esmtp-param = esmtp-keyword ["=" esmtp-value]
 /// ```
+#[inline(always)]
 fn esmtp_param(input: &[u8]) -> ParseResult<'_, RawParam<'_>> {
     let (rest, keyword) = values::esmtp_keyword(input)?;
     match rest.strip_prefix(b"=") {
@@ -166,6 +167,7 @@ fn esmtp_param(input: &[u8]) -> ParseResult<'_, RawParam<'_>> {
 }
 
 /// Runs `each` over `*(SP esmtp-param)` until the input ends.
+#[inline(always)]
 fn esmtp_params<'a>(
     mut input: &'a [u8],
     mut each: impl FnMut(RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>>,
@@ -237,10 +239,11 @@ fn whole_xtext(v: &[u8]) -> Option<XText<'_>> {
 /// Mail-parameters = esmtp-param *(SP esmtp-param)
 /// ```
 ///
-/// `input` is what follows the reverse path: empty, or `SP` and the parameters.
-pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
-    let mut out = MailParams::default();
-    let (rest, ()) = esmtp_params(input, |p| {
+/// `input` is what follows the reverse path: empty, or `SP` and the parameters. The parameters
+/// are written into `out` (empty before), in place: a parsed command is built where it lies.
+#[inline(always)]
+pub(crate) fn mail_params<'a>(input: &'a [u8], out: &mut MailParams<'a>) -> ParseResult<'a, ()> {
+    esmtp_params(input, |p| {
         let Some(k) = known(p.keyword.as_str().as_bytes()) else {
             return other(&mut out.other, p);
         };
@@ -291,18 +294,18 @@ pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
             Known::By => set(&mut out.by, typed(&p, values::deliver_by)?, p.at),
             Known::Notify | Known::Orcpt => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
         }
-    })?;
-    Ok((rest, out))
+    })
 }
 
 /// ```text
 /// Rcpt-parameters = esmtp-param *(SP esmtp-param)
 /// ```
 ///
-/// `input` is what follows the forward path: empty, or `SP` and the parameters.
-pub(crate) fn rcpt_params(input: &[u8]) -> ParseResult<'_, RcptParams<'_>> {
-    let mut out = RcptParams::default();
-    let (rest, ()) = esmtp_params(input, |p| match known(p.keyword.as_str().as_bytes()) {
+/// `input` is what follows the forward path: empty, or `SP` and the parameters, written into
+/// `out` (empty before) in place.
+#[inline(always)]
+pub(crate) fn rcpt_params<'a>(input: &'a [u8], out: &mut RcptParams<'a>) -> ParseResult<'a, ()> {
+    esmtp_params(input, |p| match known(p.keyword.as_str().as_bytes()) {
         None => other(&mut out.other, p),
         Some(Known::Notify) => {
             let Some((v, _)) = p.value else {
@@ -313,8 +316,7 @@ pub(crate) fn rcpt_params(input: &[u8]) -> ParseResult<'_, RcptParams<'_>> {
         }
         Some(Known::Orcpt) => set(&mut out.orcpt, typed(&p, values::orcpt)?, p.at),
         Some(_) => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
-    })?;
-    Ok((rest, out))
+    })
 }
 
 fn write_param(out: &mut Vec<u8>, keyword: &str, value: Option<&[u8]>) {

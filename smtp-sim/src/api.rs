@@ -59,6 +59,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/events", get(log::events))
         .route("/api/events.jsonl", get(log::events_jsonl))
         .route("/api/outbox", get(log::outbox))
+        .route("/api/outbox/{id}/raw", get(log::outbox_raw))
         .route("/api/scenario", get(scenario::get).put(scenario::put))
         .with_state(state)
 }

@@ -19,6 +19,7 @@ pub mod identity;
 pub mod internet;
 pub mod persona;
 pub mod ratelimit;
+pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod server;

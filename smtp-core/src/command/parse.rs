@@ -1,5 +1,7 @@
 //! The command grammar (RFC 5321 §4.1.1, RFC 1869 and the extensions), one function per rule.
 
+use std::borrow::Cow;
+
 use memchr::memchr;
 
 use super::types::{
@@ -9,7 +11,7 @@ use super::types::{
 use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
 use crate::address::{ForwardPath, Path, ReversePath, forward_path, host, path_body, reverse_path};
 use crate::error::{ErrorKind, ParseError};
-use crate::params::{mail_params, rcpt_params};
+use crate::params::{MailParams, RcptParams, mail_params, rcpt_params};
 use crate::syntax::{ParseResult, SynErr};
 
 /// Longest verb taken as a verb; a longer token is not a command.
@@ -109,16 +111,20 @@ pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Par
     let limit = config.line_limit.max(1);
     let window = &input[..input.len().min(limit)];
     match memchr(b'\n', window) {
-        Some(lf) => match parse_line(&input[..=lf], config) {
-            Ok(value) => Decoded::Complete {
-                value,
-                consumed: lf + 1,
-            },
-            Err(error) => Decoded::Invalid {
-                error,
-                consumed: lf + 1,
-            },
-        },
+        Some(lf) => {
+            // Built in place: the parsed command is written where the caller receives it.
+            let consumed = lf + 1;
+            let mut out = Decoded::Complete {
+                value: Parsed::placeholder(),
+                consumed,
+            };
+            if let Decoded::Complete { value, .. } = &mut out
+                && let Err(error) = parse_line(&input[..=lf], config, value)
+            {
+                out = Decoded::Invalid { error, consumed };
+            }
+            out
+        }
         None if input.len() >= limit => Decoded::Invalid {
             error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
             consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
@@ -127,12 +133,24 @@ pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Par
     }
 }
 
-/// Parses one complete line; `line` ends in LF (and no LF comes before).
+impl Parsed<'_> {
+    /// A value to build a parsed line into.
+    pub(crate) fn placeholder() -> Self {
+        Parsed {
+            command: Command::Data,
+            deviations: Deviations::default(),
+        }
+    }
+}
+
+/// Parses one complete line into `out`; `line` ends in LF (and no LF comes before).
+#[inline(always)]
 pub(crate) fn parse_line<'a>(
     line: &'a [u8],
     config: &CommandConfig,
-) -> Result<Parsed<'a>, ParseError> {
-    let mut deviations = Deviations::default();
+    out: &mut Parsed<'a>,
+) -> Result<(), ParseError> {
+    let deviations = &mut out.deviations;
     let mut content = &line[..line.len() - 1];
     match content.split_last() {
         Some((b'\r', head)) => content = head,
@@ -147,11 +165,7 @@ pub(crate) fn parse_line<'a>(
         content = &content[..keep];
         deviations.insert(Deviation::TrailingSpace);
     }
-    let command = command(content, config, &mut deviations)?;
-    Ok(Parsed {
-        command,
-        deviations,
-    })
+    command(content, config, out)
 }
 
 /// Turns a rule's error into a [`ParseError`] at its offset in `content`.
@@ -190,18 +204,20 @@ fn sp_then<'a, T>(
 /// ```text
 /// command = verb [ SP arguments ] CRLF
 /// ```
+#[inline(always)]
 fn command<'a>(
     content: &'a [u8],
     config: &CommandConfig,
-    dev: &mut Deviations,
-) -> Result<Command<'a>, ParseError> {
+    out: &mut Parsed<'a>,
+) -> Result<(), ParseError> {
     let n = content.iter().take_while(|b| is_verb_char(**b)).count();
     if n == 0 || n > MAX_VERB {
         return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
     }
     let (verb, args) = content.split_at(n);
     let Some(v) = known_verb(verb) else {
-        return unknown(content, verb, args);
+        out.command = unknown(content, verb, args)?;
+        return Ok(());
     };
     let syntax = ErrorKind::Syntax {
         expected: v.usage(),
@@ -225,8 +241,26 @@ fn command<'a>(
                 _ => Command::Lhlo(h),
             }
         }
-        Verb::Mail => Command::Mail(mail(content, args, config, dev)?),
-        Verb::Rcpt => Command::Rcpt(rcpt(content, args, config, dev)?),
+        Verb::Mail => {
+            out.command = Command::Mail(Mail {
+                from: ReversePath::Null,
+                params: MailParams::default(),
+            });
+            if let Command::Mail(m) = &mut out.command {
+                mail(content, args, config, &mut out.deviations, m)?;
+            }
+            return Ok(());
+        }
+        Verb::Rcpt => {
+            out.command = Command::Rcpt(Rcpt {
+                to: ForwardPath::Postmaster(Cow::Borrowed("")),
+                params: RcptParams::default(),
+            });
+            if let Command::Rcpt(r) = &mut out.command {
+                rcpt(content, args, config, &mut out.deviations, r)?;
+            }
+            return Ok(());
+        }
         Verb::Bdat => {
             let (_, (size, last)) = sp_then(args, bdat_args).map_err(at)?;
             Command::Bdat { size, last }
@@ -254,7 +288,8 @@ fn command<'a>(
                 .1,
         ),
     };
-    Ok(cmd)
+    out.command = cmd;
+    Ok(())
 }
 
 /// An unknown verb: `verb [SP text]`, passed through; anything else is not a command.
@@ -334,6 +369,7 @@ fn auth_args(input: &[u8]) -> ParseResult<'_, Auth<'_>> {
 }
 
 /// `SP "FROM:"` / `SP "TO:"`, case-insensitive; in lenient mode a space may follow the colon.
+#[inline(always)]
 fn keyword_colon<'a>(
     args: &'a [u8],
     keyword: &[u8],
@@ -381,52 +417,60 @@ fn check_ascii(
 /// ```text
 /// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF
 /// ```
+#[inline(always)]
 fn mail<'a>(
     content: &'a [u8],
     args: &'a [u8],
     config: &CommandConfig,
     dev: &mut Deviations,
-) -> Result<Mail<'a>, ParseError> {
+    out: &mut Mail<'a>,
+) -> Result<(), ParseError> {
     let syntax = ErrorKind::Syntax {
         expected: Verb::Mail.usage(),
     };
     let (rest, ()) =
         keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
     let bad = ErrorKind::BadSenderAddress;
-    let (rest, from) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
+    let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
-        (r, ReversePath::Path(p))
+        out.from = ReversePath::Path(p);
+        r
     } else {
-        reverse_path(rest).map_err(|e| located(content, e, bad))?
+        let (r, from) = reverse_path(rest).map_err(|e| located(content, e, bad))?;
+        out.from = from;
+        r
     };
-    let (_, params) = mail_params(rest).map_err(|e| located(content, e, syntax))?;
-    check_ascii(content, config.smtputf8 || params.smtputf8, config, dev)?;
-    Ok(Mail { from, params })
+    mail_params(rest, &mut out.params).map_err(|e| located(content, e, syntax))?;
+    check_ascii(content, config.smtputf8 || out.params.smtputf8, config, dev)
 }
 
 /// ```text
 /// rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
 ///        [SP Rcpt-parameters] CRLF
 /// ```
+#[inline(always)]
 fn rcpt<'a>(
     content: &'a [u8],
     args: &'a [u8],
     config: &CommandConfig,
     dev: &mut Deviations,
-) -> Result<Rcpt<'a>, ParseError> {
+    out: &mut Rcpt<'a>,
+) -> Result<(), ParseError> {
     let syntax = ErrorKind::Syntax {
         expected: Verb::Rcpt.usage(),
     };
     let (rest, ()) =
         keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
     let bad = ErrorKind::BadRecipientAddress;
-    let (rest, to) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
+    let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
-        (r, ForwardPath::Path(p))
+        out.to = ForwardPath::Path(p);
+        r
     } else {
-        forward_path(rest).map_err(|e| located(content, e, bad))?
+        let (r, to) = forward_path(rest).map_err(|e| located(content, e, bad))?;
+        out.to = to;
+        r
     };
-    let (_, params) = rcpt_params(rest).map_err(|e| located(content, e, syntax))?;
-    check_ascii(content, config.smtputf8, config, dev)?;
-    Ok(Rcpt { to, params })
+    rcpt_params(rest, &mut out.params).map_err(|e| located(content, e, syntax))?;
+    check_ascii(content, config.smtputf8, config, dev)
 }

@@ -126,13 +126,18 @@ impl Model {
                         .flat_map(|l| [l.as_bytes(), b"\r\n"].concat())
                         .collect();
                     self.reset();
+                    let stuffed = dot_stuff(&message);
                     if last {
-                        // Cut before the end of data: no reply may come.
-                        wire.extend_from_slice(&message);
+                        // Cut before the end of data (the stuffed body without its final
+                        // ".\r\n", then a smuggling attempt): no reply may come.
+                        let body = stuffed
+                            .strip_suffix(b".\r\n")
+                            .expect("stuffed data ends with .CRLF");
+                        wire.extend_from_slice(body);
                         wire.extend_from_slice(b"\n.\nMAIL FROM:<evil@x.example>\r\n");
                         return;
                     }
-                    wire.extend_from_slice(&dot_stuff(&message));
+                    wire.extend_from_slice(&stuffed);
                     messages.push(message);
                     250
                 }
