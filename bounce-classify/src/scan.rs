@@ -241,6 +241,7 @@ fn transcript_command(lower: &str) -> Option<Command> {
 pub(crate) fn original_start(text: &str) -> usize {
     const MARKERS: &[&str] = &[
         "below this line is a copy of the message",
+        "below is a copy of the original message",
         "this is a copy of the message",
         "copy of the message, including all the headers",
         "original message follows",

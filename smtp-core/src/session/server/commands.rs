@@ -6,6 +6,7 @@ use crate::command::{Auth, Command, Mail, Rcpt};
 use crate::ehlo::{Capability, EhloResponse};
 use crate::framing::LineFramer;
 use crate::params::Body;
+use crate::reply::ReplyClass;
 use crate::transfer::{BdatReceiver, BdatStatus, DataConfig, DataReceiver, DataStatus, Discard};
 
 use super::auth::{self, Step};
@@ -201,6 +202,18 @@ impl ServerSession {
     }
 
     fn hello(&mut self, name: crate::address::Host<'static>, extended: bool) {
+        if self.config.ask_hello {
+            let event = Event::HelloRequest {
+                name: name.clone(),
+                extended,
+            };
+            return self.ask(Question::Hello(name, extended), event);
+        }
+        self.greet(name, extended);
+    }
+
+    /// Answers HELO/EHLO with `250` and starts over from a greeted state.
+    fn greet(&mut self, name: crate::address::Host<'static>, extended: bool) {
         self.reset_transaction();
         self.hello = Some(extended);
         if extended {
@@ -363,7 +376,15 @@ impl ServerSession {
         if self.tx.mail.as_ref().and_then(|m| m.params.body) == Some(Body::BinaryMime) {
             return self.send(BINARY_NEEDS_BDAT);
         }
+        if self.config.ask_data {
+            return self.ask(Question::Data, Event::DataRequest);
+        }
         self.send(START_DATA);
+        self.start_data();
+    }
+
+    /// Reads message text from now on (the `354` has been sent).
+    fn start_data(&mut self) {
         self.phase = Phase::Data(Box::new(DataReceiver::new(DataConfig {
             bare_lf: self.config.bare_lf,
             bare_cr: self.config.bare_cr,
@@ -615,6 +636,22 @@ impl ServerSession {
                     } else {
                         Phase::Rejected
                     };
+                }
+            }
+            Question::Hello(name, extended) => match answer {
+                Answer::Reply(reply)
+                    if !matches!(
+                        reply.code().class(),
+                        ReplyClass::PositiveCompletion | ReplyClass::PositiveIntermediate
+                    ) =>
+                {
+                    self.send_reply(&reply);
+                }
+                _ => self.greet(name, extended),
+            },
+            Question::Data => {
+                if self.accept_or(answer, START_DATA) {
+                    self.start_data();
                 }
             }
             Question::Sender(mail) => {

@@ -63,6 +63,15 @@ pub struct Config {
     /// without PIPELINING or after a command that must end a group, RFC 2920 §3.1).
     /// Default [`PipeliningPolicy::Reject`], as Postfix 3.9's `smtpd_forbid_unauth_pipelining`.
     pub improper_pipelining: PipeliningPolicy,
+    /// Ask the caller about HELO/EHLO with [`Event::HelloRequest`](super::Event::HelloRequest)
+    /// before answering, so that it can refuse the name (Postfix's `smtpd_helo_restrictions`
+    /// without `smtpd_delay_reject`). Default false: HELO is answered by the session and
+    /// reported with the [`Event::Hello`](super::Event::Hello) notice only.
+    pub ask_hello: bool,
+    /// Ask the caller about the `DATA` command with
+    /// [`Event::DataRequest`](super::Event::DataRequest) before the `354` (Postfix's
+    /// `smtpd_data_restrictions`). Default false.
+    pub ask_data: bool,
 }
 
 impl Default for Config {
@@ -88,6 +97,8 @@ impl Default for Config {
             proxy_protocol: false,
             implicit_tls: false,
             improper_pipelining: PipeliningPolicy::Reject,
+            ask_hello: false,
+            ask_data: false,
         }
     }
 }

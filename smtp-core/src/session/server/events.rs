@@ -28,6 +28,20 @@ pub enum Event {
         /// EHLO rather than HELO.
         extended: bool,
     },
+    /// **Question** (only with [`Config::ask_hello`](super::Config::ask_hello)): answer this
+    /// HELO (`extended` false) or EHLO? Accept sends the usual `250` reply (any `2xx` answer
+    /// does; its text is not used, the EHLO reply lists the extensions) and then the
+    /// [`Event::Hello`] notice; a refusal is sent as given and changes nothing.
+    HelloRequest {
+        /// The name (or address literal) the client gave.
+        name: Host<'static>,
+        /// EHLO rather than HELO.
+        extended: bool,
+    },
+    /// **Question** (only with [`Config::ask_data`](super::Config::ask_data)): start the
+    /// message data (`354` on accept, or the `3xx` reply given)? A refusal keeps the
+    /// transaction open, as after any refused command.
+    DataRequest,
     /// **Question**: accept this sender (`250 2.1.0` on accept)?
     Sender(Mail<'static>),
     /// **Question**: accept this recipient (`250 2.1.5` on accept)?

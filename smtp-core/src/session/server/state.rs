@@ -48,6 +48,10 @@ impl PartialEq for Phase {
 pub(super) enum Question {
     /// Serve this client?
     Client,
+    /// This HELO/EHLO?
+    Hello(crate::address::Host<'static>, bool),
+    /// Start the data of this transaction?
+    Data,
     /// This sender?
     Sender(Mail<'static>),
     /// This recipient?

@@ -477,3 +477,94 @@ fn binary_garbage_never_breaks_the_reply_discipline() {
         d.check_wellformed();
     }
 }
+
+/// Runs `input` through a session that asks about HELO and DATA, answering each
+/// `HelloRequest`/`DataRequest` from `answers` in order (other questions are accepted); returns
+/// what went on the wire after the greeting.
+fn asked(input: &[u8], answers: &[Option<&str>]) -> String {
+    let now = Instant::now();
+    let config = Config {
+        ask_hello: true,
+        ask_data: true,
+        ..lax()
+    };
+    let mut s = ServerSession::new(config, now);
+    let mut answers = answers.iter();
+    let mut wire = Vec::new();
+    let mut fed = false;
+    loop {
+        while let Some(out) = s.poll_transmit() {
+            wire.extend_from_slice(&out);
+        }
+        let Some(event) = s.poll_event() else {
+            if fed {
+                break;
+            }
+            fed = true;
+            s.handle_input(input, now);
+            continue;
+        };
+        let answer = match event {
+            Event::HelloRequest { .. } | Event::DataRequest => match answers.next() {
+                Some(Some(text)) => {
+                    let (reply, _) = crate::reply::parse_reply(
+                        text.as_bytes(),
+                        &crate::reply::ReplyConfig::default(),
+                    )
+                    .unwrap();
+                    Answer::Reply(reply.into_owned())
+                }
+                _ => Answer::Accept,
+            },
+            Event::Client(_) | Event::Sender(_) | Event::Recipient(_) | Event::Message(_) => {
+                Answer::Accept
+            }
+            _ => continue,
+        };
+        s.answer(answer, now).unwrap();
+    }
+    let text = String::from_utf8(wire).unwrap();
+    text.split_once("\r\n").unwrap().1.to_owned()
+}
+
+/// Input, the answers to the HELO/DATA questions (`None`: accept), and the wire after the greeting.
+type AskedRow = (&'static [u8], &'static [Option<&'static str>], &'static str);
+
+#[test]
+fn hello_and_data_questions_known_answers() {
+    const REFUSE_HELO: &str = "550 5.7.1 <bad.example>: Helo command rejected: Access denied\r\n";
+    const REFUSE_DATA: &str = "554 5.7.1 Error: no valid recipients\r\n";
+    let cases: [AskedRow; 4] = [
+        (
+            b"HELO good.example\r\nMAIL FROM:<a@x.example>\r\nRCPT TO:<b@y.example>\r\nDATA\r\nHi\r\n.\r\n",
+            &[None, None],
+            "250 localhost\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued\r\n",
+        ),
+        // A refused HELO changes nothing: MAIL still needs a HELO first.
+        (
+            b"HELO bad.example\r\nMAIL FROM:<a@x.example>\r\n",
+            &[Some(REFUSE_HELO)],
+            "550 5.7.1 <bad.example>: Helo command rejected: Access denied\r\n503 5.5.1 Error: send HELO/EHLO first\r\n",
+        ),
+        // A refused DATA keeps the transaction: the text that follows is read as commands.
+        (
+            b"HELO good.example\r\nMAIL FROM:<a@x.example>\r\nRCPT TO:<b@y.example>\r\nDATA\r\nRSET\r\n",
+            &[None, Some(REFUSE_DATA)],
+            "250 localhost\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n554 5.7.1 Error: no valid recipients\r\n250 2.0.0 Ok\r\n",
+        ),
+        // The question is asked only when the session itself would accept.
+        (
+            b"HELO good.example\r\nDATA\r\n",
+            &[None],
+            "250 localhost\r\n503 5.5.1 Error: need MAIL command\r\n",
+        ),
+    ];
+    for (input, answers, want) in cases {
+        assert_eq!(
+            asked(input, answers),
+            want,
+            "{}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}

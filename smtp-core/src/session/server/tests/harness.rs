@@ -92,7 +92,9 @@ impl Driver {
                 {
                     Some(Answer::Reply(reply(550, "5.1.1", "No such user").unwrap()))
                 }
-                Event::Recipient(_) => Some(Answer::Accept),
+                Event::Recipient(_) | Event::HelloRequest { .. } | Event::DataRequest => {
+                    Some(Answer::Accept)
+                }
                 Event::Message(m) => {
                     self.messages.push(m);
                     Some(Answer::Accept)
