@@ -7,3 +7,4 @@ pub mod data_receiver;
 pub mod dsn;
 pub mod reply;
 pub mod server_session;
+pub mod sim_driver;

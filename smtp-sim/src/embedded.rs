@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 
 use crate::capture::{CapturedMessage, Event, OutboxEntry, StoreLimits, Transcript};
 use crate::scenario::{Scenario, default_scenario};
-use crate::server::{self, Clock, Listener, ServerConfig, ServerHandle, TlsSetup};
+use crate::server::{self, Clock, Listener, ReportDelivery, ServerConfig, ServerHandle, TlsSetup};
 use crate::sim::{SimConfig, Simulator};
 use crate::throttle::{GatedListener, ThrottleConfig};
 use crate::types::Timestamp;
@@ -41,6 +41,7 @@ pub struct SmtpSimBuilder {
     throttle: Option<ThrottleConfig>,
     api: bool,
     epoch: Option<Timestamp>,
+    deliver_reports: Option<String>,
 }
 
 /// A simulator serving SMTP on loopback, for a test. Dropping it ends its sessions.
@@ -53,6 +54,7 @@ pub struct SmtpSim {
     api: Option<SocketAddr>,
     api_stop: Option<tokio::sync::oneshot::Sender<()>>,
     certificate: Option<String>,
+    delivery: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// [`SmtpSim::wait_for_messages`] timed out; it holds the messages stored by then.
@@ -79,6 +81,7 @@ impl SmtpSim {
             throttle: None,
             api: false,
             epoch: None,
+            deliver_reports: None,
         }
     }
 
@@ -168,6 +171,9 @@ impl SmtpSim {
 
     /// Stops: no new connections, sessions under way get the grace period, then `421`.
     pub async fn shutdown(mut self) {
+        if let Some(delivery) = self.delivery.take() {
+            delivery.abort();
+        }
         if let Some(stop) = self.api_stop.take() {
             let _ = stop.send(());
         }
@@ -181,6 +187,9 @@ impl Drop for SmtpSim {
     fn drop(&mut self) {
         if let Some(server) = &self.server {
             server.abort();
+        }
+        if let Some(delivery) = &self.delivery {
+            delivery.abort();
         }
     }
 }
@@ -295,6 +304,15 @@ impl SmtpSimBuilder {
         self
     }
 
+    /// Delivers the outbox's reports by SMTP to `target` (`host:port`, e.g. the sending MTA
+    /// under test, or another simulator), with the null envelope sender; each report's
+    /// outcome shows in [`SmtpSim::outbox`] (`state` sent or failed, `delivery` the host's
+    /// reply or the error).
+    pub fn deliver_reports(mut self, target: impl Into<String>) -> Self {
+        self.deliver_reports = Some(target.into());
+        self
+    }
+
     /// The simulator's clock reads `epoch` at start (default: the system time), so that
     /// timestamps are the same from run to run.
     pub fn epoch(mut self, epoch: Timestamp) -> Self {
@@ -342,6 +360,10 @@ impl SmtpSimBuilder {
         };
         let server = server::spawn(sim.clone(), self.server, clock, listeners)?;
         let addrs = server.local_addrs().to_vec();
+        let delivery = self.deliver_reports.map(|target| {
+            ReportDelivery::new(target, self.sim.hostname.clone())
+                .spawn(sim.clone(), server.shared().stored())
+        });
         let (api, api_stop) = if self.api {
             let listener = TcpListener::bind(loopback).await?;
             let addr = listener.local_addr()?;
@@ -365,6 +387,7 @@ impl SmtpSimBuilder {
             api,
             api_stop,
             certificate,
+            delivery,
         })
     }
 }

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use smtp_sim::api::{self, ApiState};
+use smtp_sim::capture::StoreLimits;
 use smtp_sim::scenario::{Scenario, default_scenario};
-use smtp_sim::server::{self, Clock, Listener, ServerConfig, TlsSetup};
+use smtp_sim::server::{self, Clock, Listener, ReportDelivery, ServerConfig, TlsSetup};
 use smtp_sim::sim::{SimConfig, Simulator};
 
 /// A fake receiving MX for integration tests.
@@ -81,6 +82,16 @@ struct ServeArgs {
     /// File to append the event log to (JSON lines).
     #[arg(long)]
     events: Option<PathBuf>,
+    /// Messages the store keeps; beyond it a message is refused with `452 4.3.1`.
+    #[arg(long, default_value_t = StoreLimits::default().max_messages)]
+    max_messages: usize,
+    /// Bytes of raw messages the store keeps; beyond it `452 4.3.1`.
+    #[arg(long, default_value_t = StoreLimits::default().max_bytes)]
+    max_store_bytes: usize,
+    /// Deliver the outbox's reports (bounces, auto-replies, complaints) by SMTP to this
+    /// `host:port`, with the null envelope sender.
+    #[arg(long, value_name = "HOST:PORT")]
+    deliver_reports: Option<String>,
 }
 
 impl Default for ServeArgs {
@@ -167,6 +178,10 @@ fn serve(args: ServeArgs) -> ExitCode {
         seed: args.seed,
         spool: args.spool.clone(),
         event_file: args.events.clone(),
+        limits: StoreLimits {
+            max_messages: args.max_messages,
+            max_bytes: args.max_store_bytes,
+        },
         ..SimConfig::default()
     };
     let sim = match Simulator::new(config, scenario) {
@@ -266,6 +281,11 @@ async fn run(args: ServeArgs, sim: Simulator, config: ServerConfig) -> ExitCode 
         }
     };
     let addrs = handle.local_addrs().to_vec();
+    let delivery = args.deliver_reports.clone().map(|target| {
+        println!("reports: delivered to {target}");
+        ReportDelivery::new(target, args.hostname.clone())
+            .spawn(sim.clone(), handle.shared().stored())
+    });
     println!(
         "smtp: {}{}",
         addrs[0],
@@ -287,6 +307,9 @@ async fn run(args: ServeArgs, sim: Simulator, config: ServerConfig) -> ExitCode 
     eprintln!("smtp-sim: stopping (sessions under way get 10 s)");
     let _ = stop_api.send(());
     handle.shutdown().await;
+    if let Some(delivery) = delivery {
+        delivery.abort();
+    }
     match api_task.await {
         Ok(Ok(())) => {
             eprintln!("smtp-sim: stopped");

@@ -9,6 +9,7 @@
 //! - [`spawn`] runs listeners (plain SMTP, optionally gated by the port-25
 //!   [`throttle`](crate::throttle), and an implicit-TLS one) with a connection cap and a graceful
 //!   shutdown.
+//! - [`ReportDelivery`] delivers the outbox's reports by SMTP to a configured host.
 //!
 //! Time: the simulator's clock is tokio's [`Instant`](tokio::time::Instant) read through a
 //! [`Clock`], so `#[tokio::test(start_paused = true)]` drives timeouts, rule delays and
@@ -23,6 +24,7 @@
 mod clock;
 mod config;
 mod connection;
+mod deliver;
 mod lines;
 mod listener;
 mod tls;
@@ -33,5 +35,6 @@ mod tests;
 pub use clock::Clock;
 pub use config::{Accounts, ServerConfig};
 pub use connection::serve_connection;
+pub use deliver::ReportDelivery;
 pub use listener::{Listener, ServerHandle, Shared, spawn};
 pub use tls::{TlsError, TlsSetup};

@@ -118,6 +118,19 @@ impl Simulator {
         f(&lock(&self.inner.capture))
     }
 
+    /// Takes the built reports for delivery (they turn
+    /// [`Sending`](crate::capture::OutboxState::Sending)): each one's id, addressee and message.
+    pub fn claim_reports(&self) -> Vec<(u64, String, Vec<u8>)> {
+        lock(&self.inner.capture).outbox.claim_built()
+    }
+
+    /// Records how the delivery of report `id` ended (see [`Outbox::set_delivery`](crate::capture::Outbox::set_delivery)).
+    pub fn report_delivered(&self, id: u64, sent: bool, detail: String) {
+        lock(&self.inner.capture)
+            .outbox
+            .set_delivery(id, sent, detail);
+    }
+
     /// Forgets messages, transcripts, events in memory and the outbox.
     pub fn clear(&self) {
         lock(&self.inner.capture).clear();
@@ -338,6 +351,7 @@ impl Simulator {
                 text: report.text.clone(),
                 created: now,
                 state: OutboxState::Pending,
+                delivery: None,
                 content: None,
             };
             let number = capture.outbox.next_id();

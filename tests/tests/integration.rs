@@ -4,4 +4,6 @@ mod integration {
     mod core_client;
     mod lettre_client;
     mod listener;
+    mod report_delivery;
+    mod soak;
 }

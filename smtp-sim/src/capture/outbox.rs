@@ -26,9 +26,11 @@ pub enum OutboxState {
     Pending,
     /// Built; `content` holds the message.
     Built,
-    /// Delivered to the configured host.
+    /// Taken by the delivery task; on its way to the configured host.
+    Sending,
+    /// Delivered to the configured host (`delivery` holds its reply).
     Sent,
-    /// Delivery failed; see the event log.
+    /// Delivery failed (`delivery` says why: the host's reply or the connection error).
     Failed,
 }
 
@@ -57,6 +59,10 @@ pub struct OutboxEntry {
     pub created: Timestamp,
     /// Where it is in its life.
     pub state: OutboxState,
+    /// What the host the report was delivered to said: its reply to the end of data (or the
+    /// refusal), or why the connection failed. `None` until a delivery was tried.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<String>,
     /// The report message, once built (not shown in the JSON listing).
     #[serde(skip)]
     pub content: Option<Vec<u8>>,
@@ -89,6 +95,38 @@ impl Outbox {
             Some(e) => {
                 e.content = Some(content);
                 e.state = OutboxState::Built;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Marks every built entry [`OutboxState::Sending`] and returns each one's id, addressee
+    /// and message, oldest first: the delivery task's work.
+    pub fn claim_built(&mut self) -> Vec<(u64, String, Vec<u8>)> {
+        self.entries
+            .iter_mut()
+            .filter(|e| e.state == OutboxState::Built)
+            .filter_map(|e| {
+                let content = e.content.clone()?;
+                e.state = OutboxState::Sending;
+                Some((e.id, e.to.clone(), content))
+            })
+            .collect()
+    }
+
+    /// Records how the delivery of entry `id` ended: [`OutboxState::Sent`] or
+    /// [`OutboxState::Failed`], with the host's reply or the error. Returns whether the entry
+    /// exists (it may have been cleared meanwhile).
+    pub fn set_delivery(&mut self, id: u64, sent: bool, detail: String) -> bool {
+        match self.entries.iter_mut().rev().find(|e| e.id == id) {
+            Some(e) => {
+                e.state = if sent {
+                    OutboxState::Sent
+                } else {
+                    OutboxState::Failed
+                };
+                e.delivery = Some(detail);
                 true
             }
             None => false,
