@@ -2,6 +2,7 @@
 //! bytes, cut into reads at arbitrary points, on a current-thread runtime with a paused clock.
 //! The server's output must be a sequence of well-formed replies.
 
+use std::cell::{Cell, RefCell};
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use smtp_sim::server::{Clock, ServerConfig, Shared, TlsSetup, serve_connection};
 use smtp_sim::sim::{SimConfig, Simulator};
 use smtp_sim::types::Timestamp;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::Notify;
 
 /// The flaky receiver: delays, a dropped connection, seeded deferrals, a multi-line reply.
 const FLAKY: &str = include_str!("../../smtp-sim/scenarios/flaky-receiver.toml");
@@ -23,20 +25,28 @@ enum Step<'a> {
     Write(&'a [u8]),
     /// Let this many seconds of (virtual) time pass.
     Wait(u8),
+    /// Wait for the server's next reply (as a client does before DATA's content).
+    Reply,
 }
 
-/// Splits the input after the flags byte: `0xFF W n` waits n seconds, any other `0xFF` cuts the
-/// bytes into two writes; every run of other bytes is one write.
+/// Splits the input after the flags byte: `0xFF W n` waits n seconds, `0xFF R` waits for the
+/// next reply, any other `0xFF` cuts the bytes into two writes; every run of other bytes is one
+/// write.
 fn steps(rest: &[u8]) -> Vec<Step<'_>> {
     let mut steps = Vec::new();
     let mut at = 0;
     while at < rest.len() {
         if rest[at] == 0xff {
-            if rest.get(at + 1) == Some(&b'W') {
-                steps.push(Step::Wait(rest.get(at + 2).copied().unwrap_or(1)));
-                at += 3;
-            } else {
-                at += 1;
+            match rest.get(at + 1) {
+                Some(b'W') => {
+                    steps.push(Step::Wait(rest.get(at + 2).copied().unwrap_or(1)));
+                    at += 3;
+                }
+                Some(b'R') => {
+                    steps.push(Step::Reply);
+                    at += 2;
+                }
+                _ => at += 1,
             }
             continue;
         }
@@ -73,7 +83,9 @@ fn scenario(flaky: bool) -> Scenario {
 /// Runs the driver on `data`: a flags byte (bit 0 STARTTLS offered, bit 1 an AUTH account and
 /// AUTH without TLS, bit 2 XCLIENT allowed, bit 3 a PROXY header expected, bit 4 the flaky
 /// scenario, bit 5 a store that holds one message, bit 6 the client keeps the connection open
-/// after its bytes instead of closing it), then the client's bytes (see [`steps`]).
+/// after its bytes instead of closing it, bit 7 the client talks before the greeting), then the
+/// client's bytes (see [`steps`]). Unless it talks first (or sends a PROXY header), the client
+/// waits for the greeting.
 ///
 /// Checks: no panic; the driver ends (the idle timeouts end a connection left open); the
 /// output is a sequence of replies that `parse_reply` reads to its last byte (none cut short),
@@ -103,6 +115,8 @@ pub fn run(data: &[u8]) {
         };
     }
     let keep_open = flags & 64 != 0;
+    // A PROXY header comes before the greeting.
+    let early_talker = flags & 128 != 0 || flags & 8 != 0;
     let sim = Simulator::new(sim_config, scenario(flags & 16 != 0)).expect("no spool, no file");
     let (shared, _force) = Shared::new(sim, config, Clock::starting_at(Timestamp(1_700_000_000_000)));
 
@@ -118,7 +132,28 @@ pub fn run(data: &[u8]) {
         let serve = async {
             let _ = serve_connection(server, peer, &shared, false).await;
         };
+        // What the server wrote so far, whether it closed, and a wake-up for the writer.
+        let output = RefCell::new(Vec::new());
+        let eof = Cell::new(false);
+        let arrived = Notify::new();
+        let mut seen = 0;
+        let next_reply = |seen: usize| {
+            let (output, eof, arrived) = (&output, &eof, &arrived);
+            async move {
+                loop {
+                    let wake = arrived.notified();
+                    if eof.get() || final_replies(&output.borrow()) > seen {
+                        return;
+                    }
+                    wake.await;
+                }
+            }
+        };
         let write = async {
+            if !early_talker {
+                next_reply(seen).await;
+                seen += 1;
+            }
             for step in &steps {
                 match step {
                     Step::Write(bytes) => {
@@ -131,6 +166,10 @@ pub fn run(data: &[u8]) {
                         }
                     }
                     Step::Wait(s) => tokio::time::sleep(Duration::from_secs(u64::from(*s))).await,
+                    Step::Reply => {
+                        next_reply(seen).await;
+                        seen += 1;
+                    }
                 }
             }
             if !keep_open {
@@ -140,9 +179,17 @@ pub fn run(data: &[u8]) {
             std::future::pending::<()>().await;
         };
         let read = async {
-            let mut out = Vec::new();
-            let _ = from_server.read_to_end(&mut out).await;
-            out
+            let mut buf = vec![0u8; 8192];
+            loop {
+                match from_server.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => output.borrow_mut().extend_from_slice(&buf[..n]),
+                }
+                arrived.notify_waiters();
+            }
+            eof.set(true);
+            arrived.notify_waiters();
+            output.borrow().clone()
         };
         let all = async {
             tokio::pin!(write);
@@ -160,6 +207,14 @@ pub fn run(data: &[u8]) {
             .expect("the driver ends the connection")
     });
     check_replies(&output, rest);
+}
+
+/// The replies complete so far: lines whose code is followed by a space (or nothing).
+fn final_replies(output: &[u8]) -> usize {
+    output
+        .split(|b| *b == b'\n')
+        .filter(|line| line.ends_with(b"\r") && matches!(line.get(3), Some(b' ' | b'\r')))
+        .count()
 }
 
 fn check_replies(output: &[u8], input: &[u8]) {
