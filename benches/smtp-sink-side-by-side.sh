@@ -8,12 +8,13 @@
 # ten rules). Then the memory (RSS) smtp-sim holds for 10,000 concurrent idle connections.
 #
 # Needs root the first time (installs Debian's postfix package for smtp-source/smtp-sink; only
-# those binaries are used, no daemon is started). Environment: ROUNDS (3), MESSAGES (20000),
+# those binaries are used, no daemon is started). Environment: ROUNDS (5), MESSAGES (20000),
 # IDLE_CONNECTIONS (10000).
+# Takes about 4 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-rounds=${ROUNDS:-3}
+rounds=${ROUNDS:-5}
 messages=${MESSAGES:-20000}
 idle=${IDLE_CONNECTIONS:-10000}
 PATH=$PATH:/usr/sbin
@@ -36,22 +37,35 @@ work=$(mktemp -d)
 server_pid=
 stop_server() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -INT "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$server_pid" 2>/dev/null || true
+    # smtp-sim stops cleanly on SIGINT; smtp-sink wants SIGTERM.
+    local sig
+    for sig in INT TERM KILL; do
+      kill -"$sig" "$server_pid" 2>/dev/null || true
+      for _ in $(seq 30); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    done
     wait "$server_pid" 2>/dev/null || true
   fi
   server_pid=
 }
 trap 'stop_server; rm -rf "$work"' EXIT
 
+# Two free listen ports below Linux's ephemeral range (32768-60999): the new-connection runs
+# leave tens of thousands of ephemeral ports in TIME_WAIT, which a listener must not pick.
 free_ports() {
   python3 -c '
-import socket
-socks = [socket.socket() for _ in range(2)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))
-for s in socks: s.close()'
+import random, socket
+found = []
+while len(found) < 2:
+    port = random.randrange(20000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        found.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+print(*found)'
 }
 
 wait_port() {
@@ -71,7 +85,7 @@ PY
 start_sink() {
   smtp-sink -u nobody -m 20000 "127.0.0.1:$1" 4096 >"$work/sink.log" 2>&1 &
   server_pid=$!
-  wait_port "$1"
+  wait_port "$1" || { cat "$work/sink.log" >&2; exit 1; }
 }
 
 # start_sim PORT API_PORT [scenario]
@@ -126,7 +140,7 @@ run() {
   printf '%-22s %8s msg/s\n' "$name" "$rate"
 }
 
-echo "load: smtp-source -s 20 -m $messages -l 1024 [-d], $rounds rounds, alternating; $(nproc) cores"
+echo "load: smtp-source -s 20 -m $messages -l 1024 [-d], $rounds rounds, alternating; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq "$rounds"); do
   echo "--- round $r"
   run sink-new sink new
@@ -137,16 +151,22 @@ for r in $(seq "$rounds"); do
   run sim10-reused sim reused benches/ten-rules.toml
 done
 
-median() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
-echo "--- medians (msg/s) and ratios smtp-sim / smtp-sink"
+median() { tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# ratios A B: each round's ratio A/B (runs of one round are minutes apart at most, so a load
+# change on the machine touches both sides alike), space-separated.
+ratios() {
+  python3 -c "import sys; a, b = sys.argv[1].split(), sys.argv[2].split(); print(*(f'{float(x) / float(y):.2f}' for x, y in zip(a, b)))" "$1" "$2"
+}
+echo "--- medians (msg/s); ratio smtp-sim / smtp-sink: median of the rounds' ratios [each round]"
 for mode in new reused; do
-  sink=$(median "${rates[sink-$mode]}")
-  simr=$(median "${rates[sim-$mode]}")
-  sim10=$(median "${rates[sim10-$mode]}")
-  printf '%-7s smtp-sink %6s  smtp-sim %6s (%sx)  smtp-sim ten rules %6s (%sx)\n' \
-    "$mode" "$sink" "$simr" "$(ratio "$simr" "$sink")" "$sim10" "$(ratio "$sim10" "$sink")"
+  sink=${rates[sink-$mode]}
+  r1=$(ratios "${rates[sim-$mode]}" "$sink")
+  r10=$(ratios "${rates[sim10-$mode]}" "$sink")
+  printf '%-7s smtp-sink %6s | smtp-sim %6s: %sx [%s] | ten rules %6s: %sx [%s]\n' "$mode" \
+    "$(median "$sink")" "$(median "${rates[sim-$mode]}")" "$(median "$r1")" "$r1" \
+    "$(median "${rates[sim10-$mode]}")" "$(median "$r10")" "$r10"
 done
+echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "--- memory: $idle concurrent idle connections (greeted, then held)"
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
