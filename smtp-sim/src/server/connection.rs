@@ -142,24 +142,32 @@ impl Connection<'_> {
         }
     }
 
-    /// Writes what the session has to send.
+    /// Writes what the session has to send, in one write. The loop calls it once the input
+    /// read so far is processed, so the replies to a pipelined group go out together (RFC 2920
+    /// §3.1: the server may buffer replies until it would wait for input), as Postfix does.
     async fn flush(&mut self) -> io::Result<()> {
-        let mut wrote = false;
+        let mut batch = Vec::new();
         while let Some(out) = self.session.poll_transmit() {
             for line in reply_lines(&out) {
                 self.lines.server_code(line.get(..3).unwrap_or_default());
                 self.transcript(Direction::Server, line);
             }
-            self.io.write_all(&out).await?;
-            wrote = true;
+            if batch.is_empty() {
+                batch = out;
+            } else {
+                batch.extend_from_slice(&out);
+            }
         }
-        if wrote {
+        if !batch.is_empty() {
+            self.io.write_all(&batch).await?;
             self.io.flush().await?;
         }
         Ok(())
     }
 
     async fn shut_down(&mut self) -> io::Result<()> {
+        // The replies already made go out before the 421.
+        self.flush().await?;
         let line = format!(
             "421 4.3.2 {} Error: service shutting down\r\n",
             self.shared.config.session.domain
@@ -225,7 +233,7 @@ impl Connection<'_> {
                         status: "5.7.8".parse().ok(),
                         lines: vec!["Error: authentication failed: authentication failure".into()],
                     });
-                    self.answer(Answer::Reply(reply)).await?;
+                    self.answer(Answer::Reply(reply));
                     return Ok(Flow::Continue);
                 }
                 let mechanism = credentials.mechanism.as_str();
@@ -303,6 +311,10 @@ impl Connection<'_> {
         if delay.is_zero() {
             return true;
         }
+        // The replies made before the delayed one are not held back by it.
+        if self.flush().await.is_err() {
+            return true;
+        }
         tokio::select! {
             () = tokio::time::sleep(delay) => true,
             () = forced(self.shutdown.clone()) => false,
@@ -316,25 +328,28 @@ impl Connection<'_> {
                 Answer::Reply(core_reply(&r))
             }
             Outcome::Close(r) => {
-                self.answer(Answer::Reply(core_reply(&r))).await?;
+                self.answer(Answer::Reply(core_reply(&r)));
                 // A close reply is a 421, which closes the session; make sure of it.
                 self.session.close_now();
                 return Ok(Flow::Continue);
             }
             Outcome::Drop => {
+                // The replies to earlier commands go out; this one gets none.
+                self.flush().await?;
                 self.note(b"connection dropped by rule");
                 self.session.close_now();
                 return Ok(Flow::Drop);
             }
         };
-        self.answer(answer).await?;
+        self.answer(answer);
         Ok(Flow::Continue)
     }
 
-    async fn answer(&mut self, answer: Answer) -> io::Result<()> {
+    /// Answers the pending question; the reply goes out with the next flush (the loop's,
+    /// once the input read so far is processed).
+    fn answer(&mut self, answer: Answer) {
         // A question is always pending here: the event that asked it was just polled.
         let _ = self.session.answer(answer, Instant::now().into_std());
-        self.flush().await
     }
 
     /// The end of data: decide, store before acknowledging, answer.
@@ -371,7 +386,7 @@ impl Connection<'_> {
                     status: Some(status),
                     lines: vec![text.to_owned()],
                 };
-                self.answer(Answer::Reply(core_reply(&reply))).await?;
+                self.answer(Answer::Reply(core_reply(&reply)));
                 Ok(Flow::Continue)
             }
         }
