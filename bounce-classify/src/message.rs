@@ -5,6 +5,8 @@
 //! charsets; we keep the top-level headers, the human-readable notice, the machine-readable
 //! report parts and the returned message's headers.
 
+use std::cell::OnceCell;
+
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 /// Input larger than this is cut before MIME parsing; a bounce's report sits at its start and
@@ -32,6 +34,9 @@ pub(crate) struct Message {
     pub(crate) notice: String,
     /// Header block of the returned message (`message/rfc822` or `text/rfc822-headers`).
     pub(crate) original_headers: String,
+    /// Where the returned message starts in `notice` ([`crate::scan::original_start`]), found on first
+    /// use: several recognisers ask.
+    notice_end: OnceCell<usize>,
 }
 
 impl Message {
@@ -41,6 +46,14 @@ impl Message {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The byte offset in `notice` where the returned copy of the message starts (the notice's
+    /// length when there is none): [`crate::scan::original_start`] of the notice, computed once.
+    pub(crate) fn notice_end(&self) -> usize {
+        *self
+            .notice_end
+            .get_or_init(|| crate::scan::original_start(&self.notice))
     }
 
     /// `Subject`, or empty.

@@ -1,9 +1,28 @@
 //! Small scanners over free text: addresses, reply codes, status codes, the SMTP step, and the
 //! line where a bounce's returned copy of the message starts. All linear in their input.
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
 use smtp_core::status::EnhancedStatus;
 
 use crate::report::Command;
+
+/// One automaton for a list of phrases, ASCII case-insensitive; with `LeftmostFirst` the first
+/// match is the leftmost occurrence, and among occurrences at the same place the phrase listed
+/// first (what `min_by_key` over `find` of each phrase in list order gives).
+pub(crate) fn phrases_ci<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(phrases)
+        .expect("a phrase table builds into an automaton")
+}
+
+/// Does `s` start with `prefix` (ASCII case-insensitive; `prefix` lower-case)?
+pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
 
 fn is_local_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b"!#$%&'*+-/=?^_`{|}~.".contains(&b)
@@ -126,82 +145,83 @@ pub(crate) fn status(text: &str) -> Option<EnhancedStatus> {
 /// 2. a session transcript: the last `>>> COMMAND` line before the first `<<< 4xx/5xx` reply;
 /// 3. a bare command name next to the error (`RCPT TO:<…>`, `MAIL FROM`).
 pub(crate) fn command(text: &str) -> Option<Command> {
-    let t = text.to_ascii_lowercase();
-    const EXPLICIT: &[(&str, Command)] = &[
-        ("in reply to end of data", Command::Data),
-        ("in reply to data", Command::Data),
-        ("in reply to rcpt to", Command::Rcpt),
-        ("in reply to mail from", Command::Mail),
-        ("in reply to helo", Command::Helo),
-        ("in reply to ehlo", Command::Helo),
-        ("in reply to initial connection", Command::Conn),
-        ("in reply to starttls", Command::StartTls),
-        ("after end of data", Command::Data),
-        ("after data", Command::Data),
-        ("after rcpt to", Command::Rcpt),
-        ("after rcpt", Command::Rcpt),
-        ("after mail from", Command::Mail),
-        ("after mail", Command::Mail),
-        ("after helo", Command::Helo),
-        ("after ehlo", Command::Helo),
-        ("after initial connection", Command::Conn),
-        ("after starttls", Command::StartTls),
-        ("after auth", Command::Auth),
-        ("after pipelined", Command::Rcpt),
-        ("our final data", Command::Data),
-        ("like our data", Command::Data),
-        ("like our rcpt to", Command::Rcpt),
-        ("like our mail from", Command::Mail),
-        ("rcpt to response", Command::Rcpt),
-        ("data response", Command::Data),
-        ("mail from response", Command::Mail),
-        ("connection response", Command::Conn),
-        ("following rcpt command", Command::Rcpt),
-        ("after rcpt command", Command::Rcpt),
-        ("for rcpt command", Command::Rcpt),
-        ("for text command", Command::Data),
-        ("for data command", Command::Data),
-        ("for mail command", Command::Mail),
-        ("[rcpt_to]", Command::Rcpt),
-        ("[mail_from]", Command::Mail),
-        ("[data]", Command::Data),
-        ("smtp command data", Command::Data),
-        ("smtp command\ndata", Command::Data),
-        ("smtp command rcpt", Command::Rcpt),
-        ("smtp command\nrcpt", Command::Rcpt),
-        ("smtp command mail", Command::Mail),
-        ("smtp command\nmail", Command::Mail),
-        ("end of data", Command::Data),
-    ];
-    let explicit = EXPLICIT
-        .iter()
-        .filter_map(|(needle, cmd)| t.find(needle).map(|p| (p, *cmd)))
-        .min_by_key(|(p, _)| *p);
-    if let Some((_, c)) = explicit {
+    static EXPLICIT_AC: LazyLock<AhoCorasick> =
+        LazyLock::new(|| phrases_ci(EXPLICIT.iter().map(|(p, _)| *p)));
+    static BARE_AC: LazyLock<AhoCorasick> =
+        LazyLock::new(|| phrases_ci(BARE.iter().map(|(p, _)| *p)));
+    if let Some(m) = EXPLICIT_AC.find(text) {
+        return Some(EXPLICIT[m.pattern().as_usize()].1);
+    }
+    if let Some(c) = transcript_command(text) {
         return Some(c);
     }
-    if let Some(c) = transcript_command(&t) {
-        return Some(c);
-    }
-    const BARE: &[(&str, Command)] = &[
-        ("rcpt to", Command::Rcpt),
-        ("mail from", Command::Mail),
-        ("starttls", Command::StartTls),
-        ("ehlo", Command::Helo),
-        ("helo", Command::Helo),
-        ("greeting", Command::Conn),
-        ("banner", Command::Conn),
-    ];
-    BARE.iter()
-        .filter_map(|(needle, cmd)| t.find(needle).map(|p| (p, *cmd)))
-        .min_by_key(|(p, _)| *p)
-        .map(|(_, c)| c)
+    BARE_AC.find(text).map(|m| BARE[m.pattern().as_usize()].1)
 }
 
-/// The last `>>> COMMAND` line before the first `<<< 4xx`/`<<< 5xx` line of a transcript.
-fn transcript_command(lower: &str) -> Option<Command> {
+/// Explicit statements of the SMTP step (lower-case), in priority order for ties.
+const EXPLICIT: &[(&str, Command)] = &[
+    ("in reply to end of data", Command::Data),
+    ("in reply to data", Command::Data),
+    ("in reply to rcpt to", Command::Rcpt),
+    ("in reply to mail from", Command::Mail),
+    ("in reply to helo", Command::Helo),
+    ("in reply to ehlo", Command::Helo),
+    ("in reply to initial connection", Command::Conn),
+    ("in reply to starttls", Command::StartTls),
+    ("after end of data", Command::Data),
+    ("after data", Command::Data),
+    ("after rcpt to", Command::Rcpt),
+    ("after rcpt", Command::Rcpt),
+    ("after mail from", Command::Mail),
+    ("after mail", Command::Mail),
+    ("after helo", Command::Helo),
+    ("after ehlo", Command::Helo),
+    ("after initial connection", Command::Conn),
+    ("after starttls", Command::StartTls),
+    ("after auth", Command::Auth),
+    ("after pipelined", Command::Rcpt),
+    ("our final data", Command::Data),
+    ("like our data", Command::Data),
+    ("like our rcpt to", Command::Rcpt),
+    ("like our mail from", Command::Mail),
+    ("rcpt to response", Command::Rcpt),
+    ("data response", Command::Data),
+    ("mail from response", Command::Mail),
+    ("connection response", Command::Conn),
+    ("following rcpt command", Command::Rcpt),
+    ("after rcpt command", Command::Rcpt),
+    ("for rcpt command", Command::Rcpt),
+    ("for text command", Command::Data),
+    ("for data command", Command::Data),
+    ("for mail command", Command::Mail),
+    ("[rcpt_to]", Command::Rcpt),
+    ("[mail_from]", Command::Mail),
+    ("[data]", Command::Data),
+    ("smtp command data", Command::Data),
+    ("smtp command\ndata", Command::Data),
+    ("smtp command rcpt", Command::Rcpt),
+    ("smtp command\nrcpt", Command::Rcpt),
+    ("smtp command mail", Command::Mail),
+    ("smtp command\nmail", Command::Mail),
+    ("end of data", Command::Data),
+];
+
+/// Bare command names (lower-case), in priority order for ties.
+const BARE: &[(&str, Command)] = &[
+    ("rcpt to", Command::Rcpt),
+    ("mail from", Command::Mail),
+    ("starttls", Command::StartTls),
+    ("ehlo", Command::Helo),
+    ("helo", Command::Helo),
+    ("greeting", Command::Conn),
+    ("banner", Command::Conn),
+];
+
+/// The last `>>> COMMAND` line before the first `<<< 4xx`/`<<< 5xx` line of a transcript
+/// (command names ASCII case-insensitive).
+fn transcript_command(text: &str) -> Option<Command> {
     let mut last = None;
-    for line in lower.lines() {
+    for line in text.lines() {
         let l = line.trim_start();
         if let Some(cmd) = l.strip_prefix(">>>") {
             let cmd = cmd.trim_start();
@@ -216,7 +236,7 @@ fn transcript_command(lower: &str) -> Option<Command> {
                 ("auth", Command::Auth),
             ]
             .iter()
-            .find(|(p, _)| cmd.starts_with(p))
+            .find(|(p, _)| starts_with_ci(cmd, p))
             .map(|(_, c)| *c)
             .or(last);
         } else if let Some(reply) = l.strip_prefix("<<<")
@@ -239,53 +259,64 @@ fn transcript_command(lower: &str) -> Option<Command> {
 /// `----- Original message -----`, …) or a header block of the returned message. Returns the
 /// byte offset of that line, or the text length.
 pub(crate) fn original_start(text: &str) -> usize {
-    const MARKERS: &[&str] = &[
-        "below this line is a copy of the message",
-        "this is a copy of the message",
-        "copy of the message, including all the headers",
-        "original message follows",
-        "original message -----",
-        "----- original message",
-        "-------original message",
-        "message text follows",
-        "the header of the original message",
-        "header of the original message",
-        "original message header",
-        "undelivered message headers",
-        "undeliverable message headers",
-        "message headers follow",
-        "----- transcript of session follows",
-        "returned message --------",
-        "your message reads (in part)",
-        "------ original message",
-        "content-type: message/rfc822",
-        "the original message headers are",
-        "the original message was:",
-        "--- original message",
-        "unsent message below",
-        "included is a copy of the message",
-        "original mail header",
-    ];
+    static MARKERS_AC: LazyLock<AhoCorasick> =
+        LazyLock::new(|| phrases_ci(MARKERS.iter().copied()));
+    let b = text.as_bytes();
+    // One pass of the automaton over the text; no marker spans a line end, so a line holds a
+    // marker exactly when one of these (non-overlapping) matches starts in it.
+    let mut markers = MARKERS_AC.find_iter(text).peekable();
     let mut offset = 0;
     let mut seen_text = false;
-    for line in text.split_inclusive('\n') {
-        let l = line.trim().to_ascii_lowercase();
-        if seen_text
-            && (MARKERS.iter().any(|m| l.contains(m))
-                && !l.starts_with("----- transcript of session follows"))
-        {
-            return offset;
+    while offset < b.len() {
+        let end = memchr::memchr(b'\n', &b[offset..]).map_or(b.len(), |i| offset + i + 1);
+        let line = &text[offset..end];
+        if seen_text {
+            while markers.next_if(|m| m.start() < offset).is_some() {}
+            let has_marker = markers.peek().is_some_and(|m| m.start() < end);
+            let l = line.trim_start();
+            if has_marker && !starts_with_ci(l, "----- transcript of session follows") {
+                return offset;
+            }
+            if starts_with_ci(l, "return-path:") || starts_with_ci(l, "received: from") {
+                return offset;
+            }
         }
-        if seen_text && (l.starts_with("return-path:") || l.starts_with("received: from")) {
-            return offset;
-        }
-        if !l.is_empty() {
+        if !line.trim().is_empty() {
             seen_text = true;
         }
-        offset += line.len();
+        offset = end;
     }
     text.len()
 }
+
+/// The lines that start the returned message (lower-case; none spans a line end).
+const MARKERS: &[&str] = &[
+    "below this line is a copy of the message",
+    "this is a copy of the message",
+    "copy of the message, including all the headers",
+    "original message follows",
+    "original message -----",
+    "----- original message",
+    "-------original message",
+    "message text follows",
+    "the header of the original message",
+    "header of the original message",
+    "original message header",
+    "undelivered message headers",
+    "undeliverable message headers",
+    "message headers follow",
+    "----- transcript of session follows",
+    "returned message --------",
+    "your message reads (in part)",
+    "------ original message",
+    "content-type: message/rfc822",
+    "the original message headers are",
+    "the original message was:",
+    "--- original message",
+    "unsent message below",
+    "included is a copy of the message",
+    "original mail header",
+];
 
 #[cfg(test)]
 mod tests {

@@ -92,7 +92,7 @@ pub(crate) fn product(msg: &Message) -> Option<&'static str> {
             }),
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
-                let end = crate::scan::original_start(&msg.notice);
+                let end = msg.notice_end();
                 msg.notice[..end].contains(marker)
             }
         };

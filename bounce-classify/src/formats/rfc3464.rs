@@ -20,7 +20,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         .map(|t| DeliveryStatus::parse(t))
         .filter(|d| !d.recipients.is_empty())
         .collect();
-    let notice_end = scan::original_start(&msg.notice);
+    let notice_end = msg.notice_end();
     let notice = &msg.notice[..notice_end];
     if reports.is_empty() {
         // Fields written into the text body.
