@@ -11,6 +11,10 @@
 //! A phrase may start with `^` (the match must begin at a word boundary) or end with `$` (it must
 //! end at one).
 
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
 use super::{Evidence, Reason, Verdict};
 use crate::report::Command;
 
@@ -682,8 +686,14 @@ pub(crate) fn fold(text: &str) -> String {
             if !out.is_empty() {
                 out.push(' ');
             }
-            for c in word.chars() {
-                out.extend(c.to_lowercase());
+            if word.is_ascii() {
+                let at = out.len();
+                out.push_str(word);
+                out[at..].make_ascii_lowercase();
+            } else {
+                for c in word.chars() {
+                    out.extend(c.to_lowercase());
+                }
             }
         }
     }
@@ -728,7 +738,9 @@ fn strip_reply_prefix(l: &str) -> &str {
     l
 }
 
-/// Finds `phrase` in folded text, honouring the `^`/`$` word-boundary marks.
+/// Finds `phrase` in folded text, honouring the `^`/`$` word-boundary marks. The reference
+/// meaning of a phrase; [`first_match`] is the one-pass form over the whole table.
+#[cfg(test)]
 pub(crate) fn has(text: &str, phrase: &str) -> bool {
     let start_b = phrase.starts_with('^');
     let end_b = phrase.ends_with('$');
@@ -754,15 +766,72 @@ pub(crate) fn has(text: &str, phrase: &str) -> bool {
     false
 }
 
-/// The first rule whose phrase occurs in the text.
+/// The first rule whose phrase occurs in the text (and, within the rule, its first phrase that
+/// occurs): what trying `has` on each phrase of [`RULES`] in order gives, in one pass.
 pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
-    RULES.iter().find_map(|(reason, phrases)| {
-        phrases
-            .iter()
-            .find(|p| has(folded, p))
-            .map(|p| (*reason, *p))
-    })
+    let table = &*PHRASES;
+    let bytes = folded.as_bytes();
+    let mut best: Option<usize> = None;
+    // Every occurrence of every phrase; the lowest phrase number (the table order) wins.
+    for m in table.automaton.find_overlapping_iter(folded) {
+        let id = m.pattern().as_usize();
+        if best.is_some_and(|b| id >= b) {
+            continue;
+        }
+        let p = &table.phrases[id];
+        let ok_s =
+            !p.start_boundary || m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
+        let ok_e =
+            !p.end_boundary || m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
+        if ok_s && ok_e {
+            best = Some(id);
+            if id == 0 {
+                break;
+            }
+        }
+    }
+    best.map(|id| (table.phrases[id].reason, table.phrases[id].written))
 }
+
+/// [`RULES`] flattened in order, with one automaton over all the phrases.
+struct Phrases {
+    /// Phrase number `i` of the automaton is `phrases[i]`.
+    automaton: AhoCorasick,
+    phrases: Vec<Phrase>,
+}
+
+/// One phrase of [`RULES`].
+struct Phrase {
+    reason: Reason,
+    /// As written in the table (with its `^`/`$` marks): reported as the rule that fired.
+    written: &'static str,
+    start_boundary: bool,
+    end_boundary: bool,
+}
+
+static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
+    let phrases: Vec<Phrase> = RULES
+        .iter()
+        .flat_map(|(reason, phrases)| {
+            phrases.iter().map(|written| Phrase {
+                reason: *reason,
+                written,
+                start_boundary: written.starts_with('^'),
+                end_boundary: written.ends_with('$'),
+            })
+        })
+        .collect();
+    // Standard semantics: overlapping search reports every occurrence of every phrase.
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(
+            phrases
+                .iter()
+                .map(|p| p.written.trim_start_matches('^').trim_end_matches('$')),
+        )
+        .expect("the phrase table builds into an automaton");
+    Phrases { automaton, phrases }
+});
 
 /// Step 2 of the evidence order. Some readings depend on the other evidence:
 /// - a user-unknown text at the DATA step is a recipient-side filter (carriers answer refusals

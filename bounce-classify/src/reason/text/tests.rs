@@ -256,3 +256,42 @@ fn folding() {
     assert!(!has("spfx", "^spf$"));
     assert!(has("x-spf", "^spf$"));
 }
+
+/// The one-pass [`first_match`] agrees with trying [`has`] on each phrase in table order, on
+/// texts that hold several phrases (with and without word boundaries around them).
+#[test]
+fn first_match_is_the_table_order() {
+    fn reference(folded: &str) -> Option<(Reason, &'static str)> {
+        RULES.iter().find_map(|(reason, phrases)| {
+            phrases
+                .iter()
+                .find(|p| has(folded, p))
+                .map(|p| (*reason, *p))
+        })
+    }
+    let all: Vec<&str> = RULES
+        .iter()
+        .flat_map(|(_, phrases)| phrases.iter())
+        .map(|p| p.trim_start_matches('^').trim_end_matches('$'))
+        .collect();
+    let n = all.len();
+    let mut checked = 0;
+    for (i, a) in all.iter().enumerate() {
+        // Pair each phrase with phrases far from it in the table, in both orders, glued to
+        // letters or set apart by spaces.
+        for b in [all[(i * 7 + 3) % n], all[n - 1 - i], all[(i + n / 2) % n]] {
+            for text in [
+                format!("zz {a} zz {b} zz"),
+                format!("{b} {a}"),
+                format!("x{a}x {b}"),
+                format!("{a}{b}"),
+                format!("{b}x{a}"),
+            ] {
+                let folded = fold(&text);
+                assert_eq!(first_match(&folded), reference(&folded), "{folded:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} texts checked");
+}
