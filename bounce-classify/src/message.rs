@@ -5,7 +5,9 @@
 //! charsets; we keep the top-level headers, the human-readable notice, the machine-readable
 //! report parts and the returned message's headers.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
+use std::sync::LazyLock;
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
@@ -73,35 +75,60 @@ impl Message {
 }
 
 /// Makes line ends LF: CRLF and lone CR both become LF. Also drops an mbox `From ` line at the
-/// very start.
-pub(crate) fn normalize(input: &[u8]) -> Vec<u8> {
+/// very start. Input that needs neither is returned as it is, without a copy.
+pub(crate) fn normalize(input: &[u8]) -> Cow<'_, [u8]> {
     let input = &input[..input.len().min(MAX_INPUT)];
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'\r' => {
+    let mut out = match memchr::memchr(b'\r', input) {
+        None => Cow::Borrowed(input),
+        Some(first) => {
+            let mut out = Vec::with_capacity(input.len());
+            out.extend_from_slice(&input[..first]);
+            let mut rest = &input[first..];
+            // `rest` starts with a CR here.
+            loop {
                 out.push(b'\n');
-                if input.get(i + 1) == Some(&b'\n') {
-                    i += 1;
+                rest = &rest[if rest.get(1) == Some(&b'\n') { 2 } else { 1 }..];
+                match memchr::memchr(b'\r', rest) {
+                    Some(i) => {
+                        out.extend_from_slice(&rest[..i]);
+                        rest = &rest[i..];
+                    }
+                    None => {
+                        out.extend_from_slice(rest);
+                        break;
+                    }
                 }
             }
-            b => out.push(b),
+            Cow::Owned(out)
         }
-        i += 1;
-    }
+    };
     if out.starts_with(b"From ")
         && let Some(eol) = memchr::memchr(b'\n', &out)
     {
-        out.drain(..=eol);
+        match &mut out {
+            Cow::Borrowed(b) => *b = &b[eol + 1..],
+            Cow::Owned(v) => {
+                v.drain(..=eol);
+            }
+        }
     }
     out
 }
 
+/// mail-parser asked for what the MIME walk reads: the MIME header fields are parsed (they
+/// shape the part tree and the decoding); every other field is skipped, since the walk takes
+/// the top-level fields raw (`headers_raw`) and decodes them itself. This spares the parse of
+/// `Received`, address and date fields that nothing here reads.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .default_header_ignore()
+});
+
 /// Parses a message. `None` when mail-parser finds no message at all.
 pub(crate) fn read(input: &[u8]) -> Option<Message> {
     let bytes = normalize(input);
-    let parsed = MessageParser::default().parse(&bytes[..])?;
+    let parsed = PARSER.parse(&bytes[..])?;
     let mut msg = Message::default();
     for (name, value) in parsed.headers_raw() {
         msg.headers
@@ -302,15 +329,19 @@ mod tests {
 
     #[test]
     fn line_ends_become_lf() {
-        let cases: [(&[u8], &[u8]); 5] = [
+        let cases: [(&[u8], &[u8]); 9] = [
             (b"a\r\nb\r\n", b"a\nb\n"),
             (b"a\rb\r", b"a\nb\n"),
             (b"a\nb", b"a\nb"),
             (b"a\r\r\nb", b"a\n\nb"),
             (b"From x@y Mon\nA: b\n", b"A: b\n"),
+            (b"From x@y Mon\r\nA: b\r", b"A: b\n"),
+            (b"\r", b"\n"),
+            (b"\r\n\r\r", b"\n\n\n"),
+            (b"", b""),
         ];
         for (input, want) in cases {
-            assert_eq!(normalize(input), want);
+            assert_eq!(&normalize(input)[..], want);
         }
     }
 
