@@ -161,20 +161,20 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                 }
             }
             body => {
-                let text = match body {
-                    PartType::Text(t) | PartType::Html(t) => cut(t).to_string(),
+                let text: Cow<'_, str> = match body {
+                    PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
                     PartType::Binary(b) | PartType::InlineBinary(b) => {
-                        String::from_utf8_lossy(cut_bytes(b)).into_owned()
+                        String::from_utf8_lossy(cut_bytes(b))
                     }
-                    _ => String::new(),
+                    _ => Cow::Borrowed(""),
                 };
                 match (ctype.as_str(), subtype.as_str()) {
                     ("message", "delivery-status" | "global-delivery-status") => {
-                        msg.delivery_status.push(text)
+                        msg.delivery_status.push(text.into_owned())
                     }
-                    ("message", "feedback-report") => msg.feedback_report = Some(text),
+                    ("message", "feedback-report") => msg.feedback_report = Some(text.into_owned()),
                     ("text" | "message", "rfc822-headers") if msg.original_headers.is_empty() => {
-                        msg.original_headers = text;
+                        msg.original_headers = text.into_owned();
                     }
                     // An attached message mail-parser kept as bytes (encoded transfer).
                     ("message", "rfc822" | "global") if msg.original_headers.is_empty() => {
@@ -254,13 +254,17 @@ pub(crate) fn header_in_block(block: &str, name: &str) -> Option<String> {
                     break;
                 }
             }
-            return Some(decode_words(&value));
+            return Some(decode_words(&value).into_owned());
         }
     }
     None
 }
 
 fn unfold(v: &str) -> String {
+    if !v.contains(['\n', '\r']) {
+        // One line: what the join below gives for it.
+        return v.trim().to_string();
+    }
     v.split(['\n', '\r'])
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -269,15 +273,15 @@ fn unfold(v: &str) -> String {
 }
 
 /// Decodes RFC 2047 encoded words by letting mail-parser read a one-field message.
-fn decode_words(value: &str) -> String {
+fn decode_words(value: &str) -> Cow<'_, str> {
     if !value.contains("=?") {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let raw = format!("Subject: {}\n\n", value.trim());
     MessageParser::default()
         .parse(raw.as_bytes())
-        .and_then(|m| m.subject().map(str::to_string))
-        .unwrap_or_else(|| value.to_string())
+        .and_then(|m| m.subject().map(|s| Cow::Owned(s.to_string())))
+        .unwrap_or(Cow::Borrowed(value))
 }
 
 /// Reduces HTML to text: tags dropped (block tags become line breaks), common entities decoded.

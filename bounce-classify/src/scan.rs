@@ -8,12 +8,14 @@ use smtp_core::status::EnhancedStatus;
 
 use crate::report::Command;
 
-/// One automaton for a list of phrases, ASCII case-insensitive; with `LeftmostFirst` the first
-/// match is the leftmost occurrence, and among occurrences at the same place the phrase listed
-/// first (what `min_by_key` over `find` of each phrase in list order gives).
-pub(crate) fn phrases_ci<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
+/// One automaton for a list of lower-case phrases, run over ASCII-lower-cased text (which keeps
+/// every byte offset). Lower-casing first and searching case-sensitively lets the automaton use
+/// its prefilters, which an ASCII case-insensitive automaton cannot: about twice as fast. With
+/// `LeftmostFirst` the first match is the leftmost occurrence, and among occurrences at the same
+/// place the phrase listed first (what `min_by_key` over `find` of each phrase in list order
+/// gives).
+pub(crate) fn phrases<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AhoCorasick {
     AhoCorasick::builder()
-        .ascii_case_insensitive(true)
         .match_kind(MatchKind::LeftmostFirst)
         .build(phrases)
         .expect("a phrase table builds into an automaton")
@@ -146,16 +148,16 @@ pub(crate) fn status(text: &str) -> Option<EnhancedStatus> {
 /// 3. a bare command name next to the error (`RCPT TO:<…>`, `MAIL FROM`).
 pub(crate) fn command(text: &str) -> Option<Command> {
     static EXPLICIT_AC: LazyLock<AhoCorasick> =
-        LazyLock::new(|| phrases_ci(EXPLICIT.iter().map(|(p, _)| *p)));
-    static BARE_AC: LazyLock<AhoCorasick> =
-        LazyLock::new(|| phrases_ci(BARE.iter().map(|(p, _)| *p)));
-    if let Some(m) = EXPLICIT_AC.find(text) {
+        LazyLock::new(|| phrases(EXPLICIT.iter().map(|(p, _)| *p)));
+    static BARE_AC: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(BARE.iter().map(|(p, _)| *p)));
+    let t = text.to_ascii_lowercase();
+    if let Some(m) = EXPLICIT_AC.find(&t) {
         return Some(EXPLICIT[m.pattern().as_usize()].1);
     }
-    if let Some(c) = transcript_command(text) {
+    if let Some(c) = transcript_command(&t) {
         return Some(c);
     }
-    BARE_AC.find(text).map(|m| BARE[m.pattern().as_usize()].1)
+    BARE_AC.find(&t).map(|m| BARE[m.pattern().as_usize()].1)
 }
 
 /// Explicit statements of the SMTP step (lower-case), in priority order for ties.
@@ -259,12 +261,12 @@ fn transcript_command(text: &str) -> Option<Command> {
 /// `----- Original message -----`, …) or a header block of the returned message. Returns the
 /// byte offset of that line, or the text length.
 pub(crate) fn original_start(text: &str) -> usize {
-    static MARKERS_AC: LazyLock<AhoCorasick> =
-        LazyLock::new(|| phrases_ci(MARKERS.iter().copied()));
+    static MARKERS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(MARKERS.iter().copied()));
     let b = text.as_bytes();
+    let lower = text.to_ascii_lowercase();
     // One pass of the automaton over the text; no marker spans a line end, so a line holds a
     // marker exactly when one of these (non-overlapping) matches starts in it.
-    let mut markers = MARKERS_AC.find_iter(text).peekable();
+    let mut markers = MARKERS_AC.find_iter(&lower).peekable();
     let mut offset = 0;
     let mut seen_text = false;
     while offset < b.len() {

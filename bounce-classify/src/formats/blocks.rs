@@ -67,7 +67,7 @@ pub(crate) fn recipient_blocks(notice: &str) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut current: Option<usize> = None;
     for line in notice.lines() {
-        let lower = line.trim_start().to_ascii_lowercase();
+        let head = line.trim_start();
         let is_header = [
             "from:",
             "reply-to:",
@@ -77,15 +77,14 @@ pub(crate) fn recipient_blocks(notice: &str) -> Vec<Block> {
             "message-id:",
         ]
         .iter()
-        .any(|h| lower.starts_with(h));
+        .any(|h| scan::starts_with_ci(head, h));
         let addr = if is_header {
             None
         } else {
             recipient_on_line(line)
         };
         if let Some(addr) = addr {
-            let key = addr.to_ascii_lowercase();
-            match out.iter().position(|b| b.addr.to_ascii_lowercase() == key) {
+            match out.iter().position(|b| b.addr.eq_ignore_ascii_case(&addr)) {
                 Some(i) => current = Some(i),
                 None => {
                     out.push(Block {

@@ -10,6 +10,10 @@
 //! A product is recognised by what it writes into the bounce's own header fields or its notice:
 //! never by the returned message alone, which any sender could have written.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::message::Message;
 
 /// Where a marker is looked for.
@@ -72,6 +76,16 @@ const BANNERS: &[&str] = &[
 
 /// The diagnostic without product names (ASCII case-insensitive).
 pub(crate) fn strip_banners(text: &str) -> String {
+    static ANY_BANNER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BANNERS)
+            .expect("the banners build into an automaton")
+    });
+    if !ANY_BANNER.is_match(text) {
+        // The common case: no product name, nothing to take out.
+        return text.to_string();
+    }
     let mut out = text.to_string();
     for banner in BANNERS {
         while let Some(at) = out.to_ascii_lowercase().find(banner) {
