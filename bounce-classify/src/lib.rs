@@ -157,11 +157,7 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         },
     };
     let (decision, ses) = decision::decide(verdict.reason, permanent);
-    let diagnostic: String = f
-        .diagnostic
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let diagnostic: String = scan::words(&f.diagnostic);
     let diagnostic = match diagnostic.char_indices().nth(MAX_DIAGNOSTIC) {
         Some((i, _)) => diagnostic[..i].to_string(),
         None => diagnostic,

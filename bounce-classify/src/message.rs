@@ -39,6 +39,8 @@ pub(crate) struct Message {
     /// Where the returned message starts in `notice` ([`crate::scan::original_start`]), found on first
     /// use: several recognisers ask.
     notice_end: OnceCell<usize>,
+    /// `notice` ASCII-lower-cased, made on first use: several recognisers search it.
+    notice_lower: OnceCell<String>,
 }
 
 impl Message {
@@ -56,6 +58,12 @@ impl Message {
         *self
             .notice_end
             .get_or_init(|| crate::scan::original_start(&self.notice))
+    }
+
+    /// `notice` ASCII-lower-cased (every byte offset the same as in `notice`), made once.
+    pub(crate) fn notice_lower(&self) -> &str {
+        self.notice_lower
+            .get_or_init(|| self.notice.to_ascii_lowercase())
     }
 
     /// `Subject`, or empty.

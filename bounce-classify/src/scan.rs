@@ -21,6 +21,46 @@ pub(crate) fn phrases<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AhoCora
         .expect("a phrase table builds into an automaton")
 }
 
+/// The first occurrence of `needle` in `hay`: memchr's SIMD substring search, several times
+/// faster than `str::find` over a whole notice (the recognisers search notices many times).
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+}
+
+/// Does `hay` contain `needle`? [`find`] for yes/no.
+pub(crate) fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// The words of `text` joined by single spaces: `text.split_whitespace()` joined with `" "`,
+/// in one pass without the intermediate vector (ASCII text byte by byte).
+pub(crate) fn words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        // `char::is_whitespace` on ASCII: space, tab, LF, VT, FF, CR.
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        for word in text
+            .as_bytes()
+            .split(|&b| is_space(b))
+            .filter(|w| !w.is_empty())
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            // Split at ASCII bytes of ASCII text: each piece is ASCII, so valid UTF-8.
+            out.push_str(std::str::from_utf8(word).unwrap_or_default());
+        }
+        return out;
+    }
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Does `s` start with `prefix` (ASCII case-insensitive; `prefix` lower-case)?
 pub(crate) fn starts_with_ci(s: &str, prefix: &str) -> bool {
     s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
@@ -402,6 +442,25 @@ mod tests {
         for (input, want) in cases {
             assert_eq!(command(input), want, "{input:?}");
         }
+    }
+
+    #[test]
+    fn words_are_the_whitespace_split_joined() {
+        let cases = [
+            "",
+            "   ",
+            "one",
+            "  a\tb\r\nc  ",
+            "a\x0bb\x0cc\x1fd",
+            "x\u{a0}y\u{3000}z\u{2028}w",
+            "caf\u{e9}  na\u{ef}ve\n",
+        ];
+        for text in cases {
+            let want = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(words(text), want, "{text:?}");
+        }
+        assert_eq!(find("abc abc", "c a"), Some(2));
+        assert!(contains("xyz", "yz") && !contains("xyz", "zy"));
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub(crate) fn product(msg: &Message) -> Option<&'static str> {
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
                 let end = msg.notice_end();
-                msg.notice[..end].contains(marker)
+                crate::scan::contains(&msg.notice[..end], marker)
             }
         };
         hit.then_some(*name)

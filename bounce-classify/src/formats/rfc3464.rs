@@ -24,10 +24,9 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let notice = &msg.notice[..notice_end];
     if reports.is_empty() {
         // Fields written into the text body.
-        let lower = msg.notice.to_ascii_lowercase();
-        let at = lower
-            .find("\nfinal-recipient:")
-            .or_else(|| lower.find("\noriginal-recipient:"))?;
+        let lower = msg.notice_lower();
+        let at = scan::find(lower, "\nfinal-recipient:")
+            .or_else(|| scan::find(lower, "\noriginal-recipient:"))?;
         let start = lower[..at].rfind("\nreporting-mta:").unwrap_or(at);
         let d = DeliveryStatus::parse(&msg.notice[start..]);
         let usable = d
