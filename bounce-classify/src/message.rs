@@ -268,16 +268,24 @@ pub(crate) fn header_in_block(block: &str, name: &str) -> Option<String> {
     None
 }
 
+/// The value's lines trimmed, blank ones dropped, joined by single spaces; one pass, no
+/// intermediate vector (every raw value ends with its line end, so this runs for each field).
 fn unfold(v: &str) -> String {
-    if !v.contains(['\n', '\r']) {
-        // One line: what the join below gives for it.
-        return v.trim().to_string();
+    let mut out = String::with_capacity(v.len());
+    let mut from = 0;
+    // Splitting at the ASCII bytes CR and LF keeps every piece valid UTF-8.
+    for end in memchr::memchr2_iter(b'\n', b'\r', v.as_bytes()).chain([v.len()]) {
+        let piece = v[from..end].trim();
+        from = end + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(piece);
     }
-    v.split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    out
 }
 
 /// Decodes RFC 2047 encoded words by letting mail-parser read a one-field message.
@@ -354,6 +362,27 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(&normalize(input)[..], want);
+        }
+    }
+
+    #[test]
+    fn folded_values_are_unfolded() {
+        let cases = [
+            " a b\n",
+            "from x\n\tby y\r\n  with z\n",
+            "\n\n",
+            "",
+            "one",
+            "caf\u{e9}\r\n \u{a0}na\u{ef}ve \n",
+        ];
+        for v in cases {
+            let want = v
+                .split(['\n', '\r'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(unfold(v), want, "{v:?}");
         }
     }
 
