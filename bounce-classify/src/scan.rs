@@ -1,6 +1,7 @@
 //! Small scanners over free text: addresses, reply codes, status codes, the SMTP step, and the
 //! line where a bounce's returned copy of the message starts. All linear in their input.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -23,12 +24,29 @@ pub(crate) fn phrases<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AhoCora
 
 /// The first occurrence of `needle` in `hay`: memchr's SIMD substring search, several times
 /// faster than `str::find` over a whole notice (the recognisers search notices many times).
-pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+/// Setting a searcher up costs more than a short search, so each needle's searcher is built
+/// once (per thread) and kept: a `'static` needle never changes and is never freed, so its
+/// address and length name it.
+pub(crate) fn find(hay: &str, needle: &'static str) -> Option<usize> {
+    type Finders = RefCell<Vec<((usize, usize), memchr::memmem::Finder<'static>)>>;
+    thread_local! {
+        static FINDERS: Finders = const { RefCell::new(Vec::new()) };
+    }
+    let key = (needle.as_ptr() as usize, needle.len());
+    FINDERS.with_borrow_mut(|finders| {
+        let at = match finders.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                finders.push((key, memchr::memmem::Finder::new(needle.as_bytes())));
+                finders.len() - 1
+            }
+        };
+        finders[at].1.find(hay.as_bytes())
+    })
 }
 
 /// Does `hay` contain `needle`? [`find`] for yes/no.
-pub(crate) fn contains(hay: &str, needle: &str) -> bool {
+pub(crate) fn contains(hay: &str, needle: &'static str) -> bool {
     find(hay, needle).is_some()
 }
 
