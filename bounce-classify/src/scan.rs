@@ -53,23 +53,25 @@ pub(crate) fn contains(hay: &str, needle: &'static str) -> bool {
 /// The words of `text` joined by single spaces: `text.split_whitespace()` joined with `" "`,
 /// in one pass without the intermediate vector (ASCII text byte by byte).
 pub(crate) fn words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
     if text.is_ascii() {
         // `char::is_whitespace` on ASCII: space, tab, LF, VT, FF, CR.
-        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-        for word in text
-            .as_bytes()
-            .split(|&b| is_space(b))
-            .filter(|w| !w.is_empty())
-        {
-            if !out.is_empty() {
-                out.push(' ');
+        let mut out = Vec::with_capacity(text.len());
+        let mut gap = false;
+        for &b in text.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+                gap = !out.is_empty();
+            } else {
+                if gap {
+                    out.push(b' ');
+                    gap = false;
+                }
+                out.push(b);
             }
-            // Split at ASCII bytes of ASCII text: each piece is ASCII, so valid UTF-8.
-            out.push_str(std::str::from_utf8(word).unwrap_or_default());
         }
-        return out;
+        // ASCII in, ASCII out.
+        return String::from_utf8(out).unwrap_or_default();
     }
+    let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -157,8 +159,10 @@ pub(crate) fn addresses(text: &str) -> Vec<Found<'_>> {
 pub(crate) fn reply_code(text: &str) -> Option<u16> {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    for i in 0..b.len().saturating_sub(2) {
-        if !matches!(b[i], b'4' | b'5') || !digit(i + 1) || !digit(i + 2) {
+    let last = b.len().saturating_sub(2);
+    // Only a `4` or a `5` can start a code: jump from one to the next.
+    for i in memchr::memchr2_iter(b'4', b'5', &b[..last]) {
+        if !digit(i + 1) || !digit(i + 2) {
             continue;
         }
         let prev_ok = i == 0

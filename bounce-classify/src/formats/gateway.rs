@@ -76,13 +76,9 @@ const BANNERS: &[&str] = &[
 
 /// The diagnostic without product names (ASCII case-insensitive).
 pub(crate) fn strip_banners(text: &str) -> String {
-    static ANY_BANNER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(BANNERS)
-            .expect("the banners build into an automaton")
-    });
-    if !ANY_BANNER.is_match(text) {
+    static ANY_BANNER: LazyLock<AhoCorasick> =
+        LazyLock::new(|| crate::scan::phrases(BANNERS.iter().copied()));
+    if !ANY_BANNER.is_match(&text.to_ascii_lowercase()) {
         // The common case: no product name, nothing to take out.
         return text.to_string();
     }

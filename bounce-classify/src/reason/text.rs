@@ -676,6 +676,9 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
 /// Folds text for matching: lower case, continuation prefixes (`550-5.1.1 `) removed, white space
 /// collapsed to single spaces.
 pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return drop_inner_prefixes(fold_ascii(text));
+    }
     let mut out = String::with_capacity(text.len());
     for (i, line) in text.lines().enumerate() {
         let mut l = line.trim();
@@ -698,6 +701,32 @@ pub(crate) fn fold(text: &str) -> String {
         }
     }
     drop_inner_prefixes(out)
+}
+
+/// [`fold`]'s first step for ASCII text, byte by byte: the same lines, prefixes and words
+/// (`char::is_whitespace` on ASCII is space, tab, LF, VT, FF and CR), lower-cased.
+fn fold_ascii(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        let mut l = line.trim();
+        if i > 0 {
+            l = strip_reply_prefix(l);
+        }
+        let mut gap = !out.is_empty();
+        for &b in l.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+                gap = !out.is_empty();
+            } else {
+                if gap {
+                    out.push(b' ');
+                    gap = false;
+                }
+                out.push(b.to_ascii_lowercase());
+            }
+        }
+    }
+    // ASCII in, ASCII out.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A multi-line reply flattened into one line by the reporting MTA (Postfix does this) keeps
