@@ -162,3 +162,59 @@ Content-Type: message/rfc822\n\nFrom: s@example.org\nSubject: big\n\n"
     msg.extend_from_slice(b"--B--\n");
     msg
 }
+
+/// One SMTP connection carried out in memory between a `ClientSession` and a `ServerSession`:
+/// greeting, EHLO, `messages` transactions of `message` to two recipients (pipelined, DATA),
+/// QUIT. The server accepts everything. Returns the number of messages the server took.
+pub fn session_roundtrip(message: &[u8], messages: usize) -> usize {
+    use smtp_core::session::client::{ClientConfig, ClientSession, Outgoing};
+    use smtp_core::session::server::{Answer, Config, Event, ServerSession};
+
+    let now = std::time::Instant::now();
+    let mut server = ServerSession::new(Config::default(), now);
+    let mut client = ClientSession::new(ClientConfig::default(), now);
+    let outgoing = Outgoing::new(
+        "sender@example.org",
+        &["a@example.net", "b@example.net"],
+        message.to_vec(),
+    )
+    .expect("valid addresses");
+    for _ in 0..messages {
+        client.send(outgoing.clone());
+    }
+    client.quit();
+    let mut received = 0;
+    loop {
+        let mut progressed = false;
+        while let Some(event) = server.poll_event() {
+            progressed = true;
+            match event {
+                Event::Message(m) => {
+                    received += 1;
+                    std::hint::black_box(m.data);
+                    server.answer(Answer::Accept, now).expect("question");
+                }
+                Event::Client(_) | Event::Sender(_) | Event::Recipient(_) | Event::Auth(_) => {
+                    server.answer(Answer::Accept, now).expect("question");
+                }
+                _ => {}
+            }
+        }
+        while let Some(bytes) = server.poll_transmit() {
+            progressed = true;
+            client.handle_input(&bytes, now);
+        }
+        while client.poll_event().is_some() {
+            progressed = true;
+        }
+        while let Some(bytes) = client.poll_transmit() {
+            progressed = true;
+            server.handle_input(&bytes, now);
+        }
+        if !progressed {
+            break;
+        }
+    }
+    assert!(client.is_closed() && server.is_closed());
+    received
+}

@@ -10,8 +10,14 @@ mod amazonses;
 mod arf;
 mod blocks;
 mod dragonfly;
+mod exchange;
 mod exim;
+mod fml;
 mod gateway;
+mod imail;
+mod messagingserver;
+mod notes;
+mod opensmtpd;
 mod plaintext;
 mod powermta;
 mod qmail;
@@ -71,6 +77,12 @@ pub(crate) const REGISTRY: &[(&str, Recogniser)] = &[
     ("sendmail", sendmail::decode),
     ("powermta", powermta::decode),
     ("rfc3464", rfc3464::decode),
+    ("exchange", exchange::decode),
+    ("notes", notes::decode),
+    ("opensmtpd", opensmtpd::decode),
+    ("fml", fml::decode),
+    ("imail", imail::decode),
+    ("messagingserver", messagingserver::decode),
     ("rfc3834", rfc3834::decode),
     ("dragonfly", dragonfly::decode),
     ("qmail", qmail::decode),

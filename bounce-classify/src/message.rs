@@ -206,7 +206,10 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
     if !has_plain {
         msg.notice = html;
     }
+    // (A multipart/alternative holds renderings of one text and no returned message: its short
+    // notice is all there is.)
     if msg.content_type.starts_with("multipart/")
+        && msg.content_type != "multipart/alternative"
         && msg.delivery_status.is_empty()
         && msg.feedback_report.is_none()
         && msg.notice.trim().len() < 300
@@ -391,6 +394,20 @@ mod tests {
         assert_eq!(
             html_to_text("<p>550 &lt;a@b&gt;</p><style>x{}</style>ok<br>"),
             "\n550 <a@b>\nok\n"
+        );
+    }
+
+    #[test]
+    fn a_short_alternative_is_read_as_parsed() {
+        let raw = "From: a@example.org\nSubject: Auto: hi\nMIME-Version: 1.0\n\
+Content-Type: multipart/alternative; boundary=\"MC=_1\"\n\n--MC=_1\n\
+Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: quoted-printable\n\n\
+This inbox is no longer in use. Please contact so=\nmeone else.\n\n--MC=_1\n\
+Content-Type: text/html\n\n<p>This inbox is no longer in use.</p>\n--MC=_1--\n";
+        let m = read(raw.as_bytes()).unwrap();
+        assert_eq!(
+            m.notice.trim(),
+            "This inbox is no longer in use. Please contact someone else."
         );
     }
 

@@ -356,6 +356,7 @@ pub(crate) fn original_start(text: &str) -> usize {
 /// The lines that start the returned message (lower-case; none spans a line end).
 const MARKERS: &[&str] = &[
     "below this line is a copy of the message",
+    "below is a copy of the original message",
     "this is a copy of the message",
     "copy of the message, including all the headers",
     "original message follows",

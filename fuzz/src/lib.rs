@@ -6,3 +6,4 @@ pub mod command;
 pub mod data_receiver;
 pub mod dsn;
 pub mod reply;
+pub mod server_session;

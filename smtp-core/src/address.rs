@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::error::{ErrorKind, InvalidValue};
 use crate::syntax::{
-    ATEXT, DCONTENT, LDH, ParseResult, QTEXT, SynErr, span, str_newtype, utf8, whole,
+    ATEXT, DCONTENT, LDH, ParseResult, QTEXT, Src, SynErr, span, str_newtype, utf8, whole,
 };
 
 /// Longest domain name, RFC 5321 §4.5.3.1.2.
@@ -90,11 +90,12 @@ impl LocalPart<'_> {
 /// address-literal = "[" ( IPv4-address-literal / IPv6-address-literal /
 ///                         General-address-literal ) "]"
 /// ```
+///
+/// Only the text is stored (the type stays as small as a domain, so a parsed command moves
+/// cheaply); [`AddressLiteral::ip`] reads the address from it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AddressLiteral<'a> {
     raw: Cow<'a, str>,
-    ip: Option<IpAddr>,
 }
 
 impl<'a> AddressLiteral<'a> {
@@ -105,12 +106,12 @@ impl<'a> AddressLiteral<'a> {
 
     /// The IP address, for IPv4 and IPv6 literals; `None` for a general literal.
     pub fn ip(&self) -> Option<IpAddr> {
-        self.ip
+        literal_ip(self.raw.as_bytes())
     }
 
     /// For a general literal `tag:content`, the tag and the content.
     pub fn general(&self) -> Option<(&str, &str)> {
-        if self.ip.is_some() {
+        if self.ip().is_some() {
             return None;
         }
         self.raw.split_once(':')
@@ -120,7 +121,6 @@ impl<'a> AddressLiteral<'a> {
     pub fn into_owned(self) -> AddressLiteral<'static> {
         AddressLiteral {
             raw: Cow::Owned(self.raw.into_owned()),
-            ip: self.ip,
         }
     }
 
@@ -129,6 +129,17 @@ impl<'a> AddressLiteral<'a> {
         out.push(b'[');
         out.extend_from_slice(self.raw.as_bytes());
         out.push(b']');
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for AddressLiteral<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("AddressLiteral", 2)?;
+        st.serialize_field("raw", &self.raw)?;
+        st.serialize_field("ip", &self.ip())?;
+        st.end()
     }
 }
 
@@ -344,6 +355,7 @@ impl ForwardPath<'_> {
 /// sub-domain = Let-dig [Ldh-str]
 /// Ldh-str    = *( ALPHA / DIGIT / "-" ) Let-dig
 /// ```
+#[inline(always)]
 fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
     let n = span(input, &LDH);
     if n == 0 || input[0] == b'-' || input[n - 1] == b'-' {
@@ -356,6 +368,11 @@ fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
 /// Domain = sub-domain *("." sub-domain)
 /// ```
 pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
+    domain_in(input, Src::NONE)
+}
+
+/// [`domain`], its text cut from `src`.
+pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Domain<'a>> {
     let mut rest = input;
     loop {
         let (after, label) = sub_domain(rest)?;
@@ -372,7 +389,7 @@ pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
     if taken.len() > MAX_DOMAIN {
         return Err(SynErr::syntax(input));
     }
-    let text = utf8(taken).map_err(|k| SynErr::at(input, k))?;
+    let text = src.str(taken).map_err(|k| SynErr::at(input, k))?;
     Ok((rest, Domain::checked(text)))
 }
 
@@ -447,45 +464,57 @@ pub(crate) fn address_literal(input: &[u8]) -> ParseResult<'_, AddressLiteral<'_
     let Some(rest) = rest.strip_prefix(b"]") else {
         return Err(SynErr::syntax(rest));
     };
-    let ip = if let Some(v6) = ipv6_literal(inner) {
-        Some(IpAddr::V6(v6))
-    } else if inner.len() >= 5 && inner[..5].eq_ignore_ascii_case(b"IPv6:") {
+    let ok = ipv6_literal(inner).is_some()
+        || (!(inner.len() >= 5 && inner[..5].eq_ignore_ascii_case(b"IPv6:"))
+            && (ipv4_literal(inner).is_some() || general_literal(inner)));
+    if !ok {
         return Err(SynErr::syntax(inner_input));
-    } else if let Some(v4) = ipv4_literal(inner) {
-        Some(IpAddr::V4(v4))
-    } else {
-        let tag_len = span(inner, &LDH);
-        let tag = &inner[..tag_len];
-        let ok = tag_len > 0
-            && tag.is_ascii()
-            && tag[tag_len - 1] != b'-'
-            && inner.get(tag_len) == Some(&b':')
-            && inner.len() > tag_len + 1;
-        if !ok {
-            return Err(SynErr::syntax(inner_input));
-        }
-        None
-    };
+    }
     // DCONTENT is ASCII only, so this cannot fail.
     let raw = utf8(inner).map_err(|k| SynErr::at(inner_input, k))?;
     Ok((
         rest,
         AddressLiteral {
             raw: Cow::Borrowed(raw),
-            ip,
         },
     ))
 }
 
 /// ```text
+/// General-address-literal = Standardized-tag ":" 1*dcontent
+/// Standardized-tag = Ldh-str
+/// ```
+fn general_literal(inner: &[u8]) -> bool {
+    let tag_len = span(inner, &LDH);
+    let tag = &inner[..tag_len];
+    tag_len > 0
+        && tag.is_ascii()
+        && tag[tag_len - 1] != b'-'
+        && inner.get(tag_len) == Some(&b':')
+        && inner.len() > tag_len + 1
+}
+
+/// The address of an IPv4 or IPv6 literal's text (between the brackets, already checked).
+fn literal_ip(inner: &[u8]) -> Option<IpAddr> {
+    if let Some(v6) = ipv6_literal(inner) {
+        Some(IpAddr::V6(v6))
+    } else {
+        ipv4_literal(inner).map(IpAddr::V4)
+    }
+}
+
+/// ```text
 /// Domain / address-literal
 /// ```
-pub(crate) fn host(input: &[u8]) -> ParseResult<'_, Host<'_>> {
+///
+/// The text is cut from `src`.
+#[inline(always)]
+pub(crate) fn host_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Host<'a>> {
     if input.first() == Some(&b'[') {
         let (rest, literal) = address_literal(input)?;
         Ok((rest, Host::Literal(literal)))
     } else {
-        let (rest, d) = domain(input)?;
+        let (rest, d) = domain_in(input, src)?;
         Ok((rest, Host::Domain(d)))
     }
 }
@@ -535,25 +564,33 @@ pub(crate) fn quoted_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
 /// ```text
 /// Local-part = Dot-string / Quoted-string
 /// ```
+#[inline(always)]
 pub(crate) fn local_part(input: &[u8]) -> ParseResult<'_, LocalPart<'_>> {
+    local_part_in(input, Src::NONE)
+}
+
+/// [`local_part`], its text cut from `src`.
+#[inline(always)]
+fn local_part_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, LocalPart<'a>> {
     let (rest, bytes) = if input.first() == Some(&b'"') {
         quoted_string(input)?
     } else {
         dot_string(input)?
     };
-    let text = utf8(bytes).map_err(|k| SynErr::at(input, k))?;
+    let text = src.str(bytes).map_err(|k| SynErr::at(input, k))?;
     Ok((rest, LocalPart::checked(text)))
 }
 
 /// ```text
 /// Mailbox = Local-part "@" ( Domain / address-literal )
 /// ```
-pub(crate) fn mailbox(input: &[u8]) -> ParseResult<'_, Mailbox<'_>> {
-    let (rest, local) = local_part(input)?;
+#[inline(always)]
+pub(crate) fn mailbox<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Mailbox<'a>> {
+    let (rest, local) = local_part_in(input, src)?;
     let Some(rest) = rest.strip_prefix(b"@") else {
         return Err(SynErr::syntax(rest));
     };
-    let (rest, host) = host(rest)?;
+    let (rest, host) = host_in(rest, src)?;
     Ok((rest, Mailbox { local, host }))
 }
 
@@ -577,8 +614,10 @@ pub(crate) fn source_route(input: &[u8]) -> ParseResult<'_, SourceRoute<'_>> {
     Ok((rest, SourceRoute::checked(text)))
 }
 
-/// The inside of a path, without the brackets: `[ A-d-l ":" ] Mailbox`.
-pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
+/// The inside of a path, without the brackets: `[ A-d-l ":" ] Mailbox`; the text is cut from
+/// `src`.
+#[inline(always)]
+pub(crate) fn path_body<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Path<'a>> {
     let (rest, route) = if input.first() == Some(&b'@') {
         let (rest, route) = source_route(input)?;
         let Some(rest) = rest.strip_prefix(b":") else {
@@ -588,18 +627,19 @@ pub(crate) fn path_body(input: &[u8]) -> ParseResult<'_, Path<'_>> {
     } else {
         (input, None)
     };
-    let (rest, mailbox) = mailbox(rest)?;
+    let (rest, mailbox) = mailbox(rest, src)?;
     Ok((rest, Path { route, mailbox }))
 }
 
 /// ```text
 /// Path = "<" [ A-d-l ":" ] Mailbox ">"
 /// ```
-pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
+#[inline(always)]
+fn path<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Path<'a>> {
     let Some(inner) = input.strip_prefix(b"<") else {
         return Err(SynErr::syntax(input));
     };
-    let (rest, path) = path_body(inner)?;
+    let (rest, path) = path_body(inner, src)?;
     let Some(rest) = rest.strip_prefix(b">") else {
         return Err(SynErr::syntax(rest));
     };
@@ -609,11 +649,21 @@ pub(crate) fn path(input: &[u8]) -> ParseResult<'_, Path<'_>> {
 /// ```text
 /// Reverse-path = Path / "<>"
 /// ```
+#[inline(always)]
 pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
+    reverse_path_in(input, Src::NONE)
+}
+
+/// [`reverse_path`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn reverse_path_in<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+) -> ParseResult<'a, ReversePath<'a>> {
     if let Some(rest) = input.strip_prefix(b"<>") {
         return Ok((rest, ReversePath::Null));
     }
-    let (rest, p) = path(input)?;
+    let (rest, p) = path(input, src)?;
     Ok((rest, ReversePath::Path(p)))
 }
 
@@ -623,7 +673,17 @@ pub(crate) fn reverse_path(input: &[u8]) -> ParseResult<'_, ReversePath<'_>> {
 /// ```
 ///
 /// `<>` is rejected with [`ErrorKind::NullRecipient`].
+#[inline(always)]
 pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
+    forward_path_in(input, Src::NONE)
+}
+
+/// [`forward_path`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn forward_path_in<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+) -> ParseResult<'a, ForwardPath<'a>> {
     if input.starts_with(b"<>") {
         return Err(SynErr::at(input, ErrorKind::NullRecipient));
     }
@@ -632,13 +692,13 @@ pub(crate) fn forward_path(input: &[u8]) -> ParseResult<'_, ForwardPath<'_>> {
         && input[11] == b'>'
         && input[1..11].eq_ignore_ascii_case(b"postmaster")
     {
-        let spelling = utf8(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
+        let spelling = src.str(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
         return Ok((
             &input[12..],
             ForwardPath::Postmaster(Cow::Borrowed(spelling)),
         ));
     }
-    let (rest, p) = path(input)?;
+    let (rest, p) = path(input, src)?;
     Ok((rest, ForwardPath::Path(p)))
 }
 

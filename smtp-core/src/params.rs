@@ -21,8 +21,8 @@ pub use values::{
 };
 
 use crate::error::ErrorKind;
-use crate::syntax::{ParseResult, SynErr};
-use crate::xtext::{XText, xtext};
+use crate::syntax::{ParseResult, Src, SynErr};
+use crate::xtext::{XText, xtext_in};
 
 /// `1*20DIGIT` as a number (SIZE, BDAT chunk sizes).
 pub(crate) fn digits_u64(value: &[u8]) -> Option<u64> {
@@ -140,11 +140,12 @@ struct RawParam<'a> {
 /// ```text
 /// esmtp-param = esmtp-keyword ["=" esmtp-value]
 /// ```
-fn esmtp_param(input: &[u8]) -> ParseResult<'_, RawParam<'_>> {
-    let (rest, keyword) = values::esmtp_keyword(input)?;
+#[inline(always)]
+fn esmtp_param<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, RawParam<'a>> {
+    let (rest, keyword) = values::esmtp_keyword_in(input, src)?;
     match rest.strip_prefix(b"=") {
         Some(v) => {
-            let (rest, value) = values::esmtp_value(v)?;
+            let (rest, value) = values::esmtp_value_in(v, src)?;
             Ok((
                 rest,
                 RawParam {
@@ -166,15 +167,17 @@ fn esmtp_param(input: &[u8]) -> ParseResult<'_, RawParam<'_>> {
 }
 
 /// Runs `each` over `*(SP esmtp-param)` until the input ends.
+#[inline(always)]
 fn esmtp_params<'a>(
     mut input: &'a [u8],
+    src: Src<'a>,
     mut each: impl FnMut(RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>>,
 ) -> ParseResult<'a, ()> {
     while !input.is_empty() {
         let Some(after_sp) = input.strip_prefix(b" ") else {
             return Err(SynErr::syntax(input));
         };
-        let (rest, param) = esmtp_param(after_sp)?;
+        let (rest, param) = esmtp_param(after_sp, src)?;
         each(param)?;
         input = rest;
     }
@@ -226,8 +229,8 @@ fn typed<'a, T>(
     parse(v).ok_or_else(|| SynErr::at(v, ErrorKind::InvalidParameterValue))
 }
 
-fn whole_xtext(v: &[u8]) -> Option<XText<'_>> {
-    match xtext(v) {
+fn whole_xtext<'a>(v: &'a [u8], src: Src<'a>) -> Option<XText<'a>> {
+    match xtext_in(v, src) {
         Ok((rest, x)) if rest.is_empty() && !x.is_empty() => Some(x),
         _ => None,
     }
@@ -237,10 +240,16 @@ fn whole_xtext(v: &[u8]) -> Option<XText<'_>> {
 /// Mail-parameters = esmtp-param *(SP esmtp-param)
 /// ```
 ///
-/// `input` is what follows the reverse path: empty, or `SP` and the parameters.
-pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
-    let mut out = MailParams::default();
-    let (rest, ()) = esmtp_params(input, |p| {
+/// `input` is what follows the reverse path: empty, or `SP` and the parameters. The parameters
+/// are written into `out` (empty before), in place: a parsed command is built where it lies. The
+/// text is cut from `src`.
+#[inline(always)]
+pub(crate) fn mail_params<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+    out: &mut MailParams<'a>,
+) -> ParseResult<'a, ()> {
+    esmtp_params(input, src, |p| {
         let Some(k) = known(p.keyword.as_str().as_bytes()) else {
             return other(&mut out.other, p);
         };
@@ -252,7 +261,7 @@ pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
             Known::Envid => set(
                 &mut out.envid,
                 typed(&p, |v| {
-                    whole_xtext(v).filter(|x| x.as_str().len() <= MAX_ENVID)
+                    whole_xtext(v, src).filter(|x| x.as_str().len() <= MAX_ENVID)
                 })?,
                 p.at,
             ),
@@ -261,7 +270,7 @@ pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
                     if v == b"<>" {
                         Some(MailAuth::Unknown)
                     } else {
-                        whole_xtext(v).map(MailAuth::Identity)
+                        whole_xtext(v, src).map(MailAuth::Identity)
                     }
                 })?;
                 set(&mut out.auth, auth, p.at)
@@ -291,18 +300,22 @@ pub(crate) fn mail_params(input: &[u8]) -> ParseResult<'_, MailParams<'_>> {
             Known::By => set(&mut out.by, typed(&p, values::deliver_by)?, p.at),
             Known::Notify | Known::Orcpt => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
         }
-    })?;
-    Ok((rest, out))
+    })
 }
 
 /// ```text
 /// Rcpt-parameters = esmtp-param *(SP esmtp-param)
 /// ```
 ///
-/// `input` is what follows the forward path: empty, or `SP` and the parameters.
-pub(crate) fn rcpt_params(input: &[u8]) -> ParseResult<'_, RcptParams<'_>> {
-    let mut out = RcptParams::default();
-    let (rest, ()) = esmtp_params(input, |p| match known(p.keyword.as_str().as_bytes()) {
+/// `input` is what follows the forward path: empty, or `SP` and the parameters, written into
+/// `out` (empty before) in place, the text cut from `src`.
+#[inline(always)]
+pub(crate) fn rcpt_params<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+    out: &mut RcptParams<'a>,
+) -> ParseResult<'a, ()> {
+    esmtp_params(input, src, |p| match known(p.keyword.as_str().as_bytes()) {
         None => other(&mut out.other, p),
         Some(Known::Notify) => {
             let Some((v, _)) = p.value else {
@@ -313,8 +326,7 @@ pub(crate) fn rcpt_params(input: &[u8]) -> ParseResult<'_, RcptParams<'_>> {
         }
         Some(Known::Orcpt) => set(&mut out.orcpt, typed(&p, values::orcpt)?, p.at),
         Some(_) => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
-    })?;
-    Ok((rest, out))
+    })
 }
 
 fn write_param(out: &mut Vec<u8>, keyword: &str, value: Option<&[u8]>) {

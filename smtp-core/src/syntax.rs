@@ -121,6 +121,52 @@ pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ErrorKind> {
     std::str::from_utf8(bytes).map_err(|_| ErrorKind::InvalidUtf8)
 }
 
+/// Where the grammar rules take their text from: the whole line, validated as UTF-8 once, so that
+/// each token is sliced from it instead of being validated on its own.
+///
+/// A line that is not valid UTF-8 (or a token not cut at character boundaries) falls back to
+/// checking the token alone, so the errors and their offsets are those of per-token checking.
+#[derive(Clone, Copy)]
+pub(crate) struct Src<'a> {
+    bytes: &'a [u8],
+    text: Option<&'a str>,
+}
+
+impl<'a> Src<'a> {
+    /// No line: every token is checked on its own.
+    pub(crate) const NONE: Src<'static> = Src {
+        bytes: &[],
+        text: None,
+    };
+
+    /// The line the tokens are cut from, validated once.
+    #[inline]
+    pub(crate) fn line(bytes: &'a [u8]) -> Self {
+        Src {
+            bytes,
+            text: std::str::from_utf8(bytes).ok(),
+        }
+    }
+
+    /// `token` (a sub-slice of the line) as text.
+    #[inline]
+    pub(crate) fn str(self, token: &'a [u8]) -> Result<&'a str, ErrorKind> {
+        if let Some(text) = self.text {
+            // The token's position in the line; a token from elsewhere gives an out-of-range
+            // position, which `get` refuses.
+            let start = (token.as_ptr() as usize).wrapping_sub(self.bytes.as_ptr() as usize);
+            if let Some(s) = start
+                .checked_add(token.len())
+                .and_then(|end| text.get(start..end))
+            {
+                debug_assert_eq!(s.as_bytes(), token);
+                return Ok(s);
+            }
+        }
+        utf8(token)
+    }
+}
+
 /// Runs `rule` over all of `s`; anything left over, or a failure, is an [`InvalidValue`].
 ///
 /// [`InvalidValue`]: crate::error::InvalidValue

@@ -16,7 +16,7 @@
 
 use std::borrow::Cow;
 
-use crate::syntax::{ParseResult, SynErr, str_newtype};
+use crate::syntax::{ParseResult, Src, SynErr, str_newtype};
 
 str_newtype!(
     /// Text in xtext encoding, as on the wire; [`XText::decode`] gives the bytes it stands for.
@@ -46,6 +46,12 @@ fn hex_value(b: u8) -> u8 {
 /// Takes the longest xtext at the start of `input` (possibly empty); a `+` not followed by two
 /// upper-case hex digits is an error, not the end of the text.
 pub(crate) fn xtext(input: &[u8]) -> ParseResult<'_, XText<'_>> {
+    xtext_in(input, Src::NONE)
+}
+
+/// [`xtext`], its text cut from `src`.
+#[inline]
+pub(crate) fn xtext_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, XText<'a>> {
     let mut i = 0;
     while i < input.len() {
         let b = input[i];
@@ -61,7 +67,7 @@ pub(crate) fn xtext(input: &[u8]) -> ParseResult<'_, XText<'_>> {
         }
     }
     // Only ASCII was taken.
-    let text = std::str::from_utf8(&input[..i]).map_err(|_| SynErr::syntax(input))?;
+    let text = src.str(&input[..i]).map_err(|_| SynErr::syntax(input))?;
     Ok((&input[i..], XText::checked(text)))
 }
 

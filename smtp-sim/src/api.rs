@@ -40,7 +40,7 @@ pub use error::ApiError;
 pub struct ApiState {
     /// The simulator.
     pub sim: Simulator,
-    /// Where the SMTP listener listens, if it runs (it does not until the session lands).
+    /// Where the SMTP listener listens, if one runs beside the API.
     pub smtp: Option<SocketAddr>,
 }
 
@@ -59,6 +59,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/events", get(log::events))
         .route("/api/events.jsonl", get(log::events_jsonl))
         .route("/api/outbox", get(log::outbox))
+        .route("/api/outbox/{id}/raw", get(log::outbox_raw))
         .route("/api/scenario", get(scenario::get).put(scenario::put))
         .with_state(state)
 }
@@ -93,9 +94,10 @@ async fn health(State(state): State<ApiState>) -> Json<Health> {
     Json(Health {
         status: "ok",
         smtp: state.smtp,
-        smtp_note: state.smtp.is_none().then_some(
-            "the SMTP listener is not built yet (it waits for smtp-core's server session)",
-        ),
+        smtp_note: state
+            .smtp
+            .is_none()
+            .then_some("no SMTP listener runs beside this API"),
         scenario: scenario.source().name.clone(),
         rules: scenario.rules().len(),
         messages,

@@ -415,6 +415,13 @@ impl Internet {
                     kind: ReportKind::Bounce,
                     status: status.parse().ok(),
                     text: Some(fill(diagnostic, &vars)),
+                    step,
+                    persona: Some(self.persona_of(rcpt)),
+                    rule: Some(rule.to_owned()),
+                    expect: Some(Expectation {
+                        reason: answer.reason,
+                        hard: answer.reason.hard_by_default(None),
+                    }),
                 });
                 Outcome::Accept(None)
             }

@@ -7,22 +7,27 @@
 //! classification a bounce classifier should reach, and everything is readable over an HTTP
 //! [`api`].
 //!
-//! The SMTP listener itself waits for smtp-core's server session; [`sim::Simulator`] is the
-//! interface its connection driver will call.
+//! The [`server`] drives smtp-core's server session over tokio and asks the
+//! [`sim::Simulator`] at every step; [`SmtpSim`] starts both on a loopback port for a test.
 
 pub mod api;
 pub mod capture;
 pub mod dns;
+pub mod embedded;
 pub mod greylist;
 pub mod identity;
 pub mod internet;
 pub mod persona;
 pub mod ratelimit;
+pub mod report;
 pub mod rules;
 pub mod scenario;
+pub mod server;
 pub mod sim;
 pub mod throttle;
 pub mod types;
+
+pub use embedded::SmtpSim;
 
 /// The simulator's own domain by default; the SES mailbox simulator addresses are answered on
 /// it as on `simulator.amazonses.com`.

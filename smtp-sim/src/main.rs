@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use smtp_sim::api::{self, ApiState};
 use smtp_sim::scenario::{Scenario, default_scenario};
+use smtp_sim::server::{self, Clock, Listener, ServerConfig, TlsSetup};
 use smtp_sim::sim::{SimConfig, Simulator};
 
 /// A fake receiving MX for integration tests.
@@ -49,6 +50,25 @@ struct ServeArgs {
     /// The host name used in replies.
     #[arg(long, default_value = "mx.smtp-sim.test")]
     hostname: String,
+    /// Also listen for implicit TLS (port 465 style) on this address.
+    #[arg(long)]
+    tls_listen: Option<SocketAddr>,
+    /// Do not offer STARTTLS (by default it is offered with the given or a self-signed
+    /// certificate).
+    #[arg(long)]
+    no_tls: bool,
+    /// An AUTH account as `user:password` (repeatable); AUTH is offered under TLS once one is given.
+    #[arg(long = "account", value_name = "USER:PASSWORD")]
+    accounts: Vec<String>,
+    /// Expect a PROXY protocol (v1/v2) header on every connection.
+    #[arg(long)]
+    proxy_protocol: bool,
+    /// Let clients send XCLIENT (loopback test clients presenting public identities).
+    #[arg(long)]
+    xclient: bool,
+    /// Connections served at once; beyond it `421 4.7.0`.
+    #[arg(long, default_value_t = 100)]
+    max_connections: usize,
     /// TLS certificate chain (PEM) for STARTTLS; a self-signed one is made when absent.
     #[arg(long, requires = "tls_key")]
     tls_cert: Option<PathBuf>,
@@ -166,39 +186,119 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.api).await {
-            Ok(l) => l,
+    let server_config = match server_config(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("smtp-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run(args, sim, server_config))
+}
+
+fn server_config(args: &ServeArgs) -> Result<ServerConfig, String> {
+    let mut config = ServerConfig::default();
+    config.session.domain = args.hostname.clone();
+    config.session.proxy_protocol = args.proxy_protocol;
+    config.session.xclient = args.xclient;
+    config.max_connections = args.max_connections;
+    for account in &args.accounts {
+        let (user, password) = account
+            .split_once(':')
+            .ok_or_else(|| format!("--account {account}: expected USER:PASSWORD"))?;
+        config.accounts.insert(user, password);
+    }
+    config.tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => {
+            Some(TlsSetup::from_pem_files(cert, key).map_err(|e| e.to_string())?)
+        }
+        _ if args.no_tls && args.tls_listen.is_none() => None,
+        _ => Some(
+            TlsSetup::self_signed(&["localhost", "127.0.0.1", &args.hostname])
+                .map_err(|e| e.to_string())?,
+        ),
+    };
+    Ok(config)
+}
+
+async fn run(args: ServeArgs, sim: Simulator, config: ServerConfig) -> ExitCode {
+    let starttls = config.tls.is_some() && !args.no_tls;
+    let mut config = config;
+    let implicit = config.tls.clone();
+    if !starttls {
+        config.tls = None;
+    }
+    let smtp = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("smtp-sim: cannot listen on {} for SMTP: {e}", args.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut listeners = vec![Listener::Tcp(smtp)];
+    if let Some(addr) = args.tls_listen {
+        if config.tls.is_none() {
+            // Implicit TLS keeps its certificate even when STARTTLS is off.
+            config.tls = implicit;
+            config.session.extensions.starttls = false;
+        }
+        match tokio::net::TcpListener::bind(addr).await {
+            Ok(l) => listeners.push(Listener::ImplicitTls(l)),
             Err(e) => {
-                eprintln!("smtp-sim: cannot listen on {} for the API: {e}", args.api);
+                eprintln!("smtp-sim: cannot listen on {addr} for implicit TLS: {e}");
                 return ExitCode::FAILURE;
             }
-        };
-        let api_addr = listener.local_addr().unwrap_or(args.api);
-        eprintln!(
-            "smtp-sim: the SMTP listener is not built yet (it waits for smtp-core's server \
-             session); {} is NOT listening. Only the HTTP API runs.",
-            args.listen
-        );
-        if args.tls_cert.is_some() {
-            eprintln!(
-                "smtp-sim: the TLS files were found but are not used until the SMTP listener exists"
-            );
         }
-        println!("api: http://{api_addr}");
-        let state = ApiState { sim, smtp: None };
-        let shutdown = async {
-            let _ = tokio::signal::ctrl_c().await;
-        };
-        match api::serve(listener, state, shutdown).await {
-            Ok(()) => {
-                eprintln!("smtp-sim: stopped");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("smtp-sim: the API stopped: {e}");
-                ExitCode::FAILURE
-            }
+    }
+    let api_listener = match tokio::net::TcpListener::bind(args.api).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("smtp-sim: cannot listen on {} for the API: {e}", args.api);
+            return ExitCode::FAILURE;
         }
-    })
+    };
+    let api_addr = api_listener.local_addr().unwrap_or(args.api);
+    let handle = match server::spawn(sim.clone(), config, Clock::from_system_time(), listeners) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("smtp-sim: cannot start the SMTP listener: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addrs = handle.local_addrs().to_vec();
+    println!(
+        "smtp: {}{}",
+        addrs[0],
+        if starttls { " (STARTTLS)" } else { "" }
+    );
+    if let Some(tls) = addrs.get(1) {
+        println!("smtps: {tls} (implicit TLS)");
+    }
+    println!("api: http://{api_addr}");
+    let (stop_api, api_stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = ApiState {
+        sim,
+        smtp: Some(addrs[0]),
+    };
+    let api_task = tokio::spawn(api::serve(api_listener, state, async {
+        let _ = api_stopped.await;
+    }));
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("smtp-sim: stopping (sessions under way get 10 s)");
+    let _ = stop_api.send(());
+    handle.shutdown().await;
+    match api_task.await {
+        Ok(Ok(())) => {
+            eprintln!("smtp-sim: stopped");
+            ExitCode::SUCCESS
+        }
+        Ok(Err(e)) => {
+            eprintln!("smtp-sim: the API stopped: {e}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("smtp-sim: the API task failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

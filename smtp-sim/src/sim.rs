@@ -12,6 +12,7 @@ use crate::capture::{
     EventLog, MessageStore, NewMessage, Outbox, OutboxEntry, OutboxState, Spool, StoreLimits,
     Transcripts,
 };
+use crate::report::{Original, Reporter, Request};
 use crate::rules::{Decision, Engine, Input, Outcome, SessionContext, positive_code};
 use crate::scenario::{Scenario, Step};
 use crate::types::{ClientIdentity, MessageId, SessionId, Timestamp};
@@ -150,6 +151,16 @@ impl Simulator {
         lock(&self.inner.capture).transcripts.close(session.id, now);
     }
 
+    /// The client of a session is now `identity` (XCLIENT): the old address no longer counts
+    /// toward concurrency limits, the transaction and HELO name are forgotten. The driver then
+    /// decides [`Input::Connect`] again for the new identity.
+    pub fn change_identity(&self, session: &mut SessionContext, identity: ClientIdentity) {
+        lock(&self.inner.engine).internet().disconnect(session);
+        session.client = identity;
+        session.helo = None;
+        session.reset_transaction();
+    }
+
     /// The identity of a connection from `peer` (the socket's peer address, or the source of a
     /// PROXY protocol header), from the scenario's `[[client]]` map.
     pub fn identity_for_peer(&self, peer: std::net::IpAddr) -> ClientIdentity {
@@ -262,7 +273,8 @@ impl Simulator {
             expect: end_of_data.expect,
             message: None,
         };
-        let mut capture = lock(&self.inner.capture);
+        let mut guard = lock(&self.inner.capture);
+        let capture = &mut *guard;
         let id = match capture.store.insert(new) {
             Ok(id) => id,
             Err(e) => {
@@ -281,8 +293,39 @@ impl Simulator {
             message: Some(id),
             ..base.clone()
         });
+        let reporter = Reporter::new(
+            &self.inner.config.hostname,
+            &self.inner.config.sim_domain,
+            self.inner.config.seed,
+        );
         for r in session.recipients.iter().filter(|r| !r.discard) {
             let Some(report) = &r.report else { continue };
+            let Some(stored) = capture.store.get(id) else {
+                continue;
+            };
+            let original = Original {
+                raw: &stored.raw,
+                sender: &sender,
+                client: &stored.client,
+                helo: stored.helo.as_deref(),
+                arrival: stored.received,
+                ret: session.ret,
+                envid: session.envid.as_deref(),
+            };
+            // No report to the null sender, no auto-reply to an automatic message.
+            if Reporter::check(report.kind, &original).is_err() {
+                continue;
+            }
+            let request = Request {
+                kind: report.kind,
+                recipient: &r.address,
+                orcpt: r.orcpt.as_deref(),
+                status: report.status,
+                text: report.text.as_deref(),
+                step: report.step,
+                persona: report.persona,
+                now,
+            };
             let entry = OutboxEntry {
                 id: 0,
                 kind: report.kind,
@@ -290,25 +333,30 @@ impl Simulator {
                 recipient: r.address.clone(),
                 message: id,
                 session: session.id,
-                rule: r.rule.clone(),
+                rule: report.rule.clone(),
                 status: report.status.map(|s| s.to_string()),
                 text: report.text.clone(),
                 created: now,
                 state: OutboxState::Pending,
                 content: None,
             };
-            if capture.outbox.push(entry).is_some() {
+            let number = capture.outbox.next_id();
+            let content = reporter.build(&original, &request, number).ok();
+            if let Some(n) = capture.outbox.push(entry) {
+                if let Some(content) = content {
+                    capture.outbox.set_content(n, content);
+                }
                 capture.events.record(Event {
                     kind: EventKind::Reported,
                     rcpt: Some(r.address.clone()),
-                    rule: r.rule.clone(),
-                    expect: r.expect,
+                    rule: report.rule.clone(),
+                    expect: report.expect,
                     message: Some(id),
                     ..base.clone()
                 });
             }
         }
-        drop(capture);
+        drop(guard);
         lock(&self.inner.engine).internet().delivered(session);
         session.reset_transaction();
         Ok(id)

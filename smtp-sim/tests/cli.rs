@@ -1,5 +1,5 @@
-//! The `smtp-sim` binary: `check` on good and bad files, and `serve` answering /health on
-//! loopback while saying that the SMTP listener is not built yet.
+//! The `smtp-sim` binary: `check` on good and bad files, and `serve` greeting SMTP clients and
+//! answering /health on loopback, then stopping cleanly on SIGINT.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -40,7 +40,7 @@ fn check_accepts_the_examples_and_locates_errors() {
 }
 
 #[test]
-fn serve_runs_the_api_and_says_smtp_is_not_built() {
+fn serve_listens_for_smtp_and_the_api_and_stops_on_ctrl_c() {
     let mut child = Command::new(BIN)
         .args(["serve", "--api", "127.0.0.1:0", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
@@ -48,24 +48,50 @@ fn serve_runs_the_api_and_says_smtp_is_not_built() {
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("api: http://")
-        .unwrap_or_else(|| panic!("{line:?}"))
-        .to_owned();
+    let mut next = |prefix: &str| {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        line.trim()
+            .strip_prefix(prefix)
+            .unwrap_or_else(|| panic!("{prefix} in {line:?}"))
+            .to_owned()
+    };
+    let smtp = next("smtp: ");
+    let smtp = smtp
+        .strip_suffix(" (STARTTLS)")
+        .expect("STARTTLS by default");
+    let api = next("api: http://");
 
-    let mut conn = TcpStream::connect(&addr).unwrap();
+    let mut session = BufReader::new(TcpStream::connect(smtp).unwrap());
+    let mut greeting = String::new();
+    session.read_line(&mut greeting).unwrap();
+    assert_eq!(greeting, "220 mx.smtp-sim.test ESMTP\r\n");
+    session.get_mut().write_all(b"EHLO c.example\r\n").unwrap();
+    let mut ehlo = String::new();
+    while !ehlo.contains("250 ") {
+        session.read_line(&mut ehlo).unwrap();
+    }
+    assert!(ehlo.contains("STARTTLS"), "{ehlo}");
+    session.get_mut().write_all(b"QUIT\r\n").unwrap();
+
+    let mut conn = TcpStream::connect(&api).unwrap();
     conn.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         .unwrap();
     let mut response = String::new();
     conn.read_to_string(&mut response).unwrap();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.contains("\"status\":\"ok\""), "{response}");
+    assert!(
+        response.contains(&format!("\"smtp\":\"{smtp}\"")),
+        "{response}"
+    );
 
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Ctrl-C: a clean stop.
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
     let mut stderr = String::new();
     child
         .stderr
@@ -73,8 +99,6 @@ fn serve_runs_the_api_and_says_smtp_is_not_built() {
         .unwrap()
         .read_to_string(&mut stderr)
         .unwrap();
-    assert!(
-        stderr.contains("SMTP listener is not built yet"),
-        "{stderr}"
-    );
+    assert!(status.success(), "{status:?} {stderr}");
+    assert!(stderr.contains("smtp-sim: stopped"), "{stderr}");
 }

@@ -6,6 +6,7 @@
 //! the DSN has none.
 
 use smtp_core::dsn::{Action, DeliveryStatus};
+use smtp_core::status::EnhancedStatus;
 
 use super::{Block, Decoded, Found, recipient_blocks};
 use crate::message::Message;
@@ -80,6 +81,11 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
                 diag_field.to_string()
             } else if !block_text.is_empty() {
                 block_text.to_string()
+            } else if let Some(comment) = r.status.as_deref().and_then(status_comment) {
+                // No diagnostic: the reporting MTA's comment on the status code is its own
+                // reading of the failure (`Status: 4.0.0 (example.net: host name lookup
+                // failure)`, RFC 3464's own example).
+                comment.to_string()
             } else if reports.len() == 1 && d.recipients.len() == 1 {
                 // One recipient: the whole notice speaks about it.
                 notice.to_string()
@@ -100,7 +106,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
             out.recipients.push(Found {
                 recipient,
                 original_recipient: original,
-                status: r.status.clone(),
+                status: precise_status(r.status.as_deref(), &diagnostic),
                 reply_code,
                 action,
                 diagnostic,
@@ -118,6 +124,38 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         }
     }
     Some(out)
+}
+
+/// The DSN's status, or the remote server's own when the DSN only says `X.0.0` and the
+/// diagnostic carries a code of the same class (`Status: 5.0.0` beside `550 5.1.1 … User
+/// unknown`: the reporting MTA did not map the reply, the remote server's code is the precise
+/// one).
+fn precise_status(field: Option<&str>, diagnostic: &str) -> Option<String> {
+    let own = field.and_then(|s| EnhancedStatus::find(s.as_bytes()).map(|(s, _)| s));
+    match (own, scan::status(diagnostic)) {
+        (Some(o), Some(d)) if o.subject == 0 && o.detail == 0 && d.class == o.class => {
+            Some(d.to_string())
+        }
+        _ => field.map(str::to_string),
+    }
+}
+
+/// The comment after the code in a `Status` field: `5.0.0 (permanent failure)` → `permanent
+/// failure`. Comments that only restate the class say nothing and are ignored.
+pub(super) fn status_comment(status: &str) -> Option<&str> {
+    let (_, c) = status.split_once('(')?;
+    let c = c.trim_end().trim_end_matches(')').trim();
+    let lower = c.to_ascii_lowercase();
+    let empty = [
+        "permanent failure",
+        "persistent transient failure",
+        "transient failure",
+        "temporary failure",
+        "success",
+        "undefined status",
+        "other or undefined status",
+    ];
+    (meaningful(c) && !empty.contains(&lower.as_str())).then_some(c)
 }
 
 /// A diagnostic worth reading: more than a bare type or code.
@@ -165,6 +203,51 @@ address rejected: User unknown\n--B--\n";
         assert_eq!(r.command, Some(crate::report::Command::Rcpt));
         assert_eq!(r.diagnostic_type.as_deref(), Some("smtp"));
         assert_eq!(r.remote_mta.as_deref(), Some("mx.example.com"));
+    }
+
+    #[test]
+    fn a_status_comment_stands_for_a_missing_diagnostic() {
+        let raw = "From: MAILER-DAEMON@mx.example.org\nSubject: Returned mail\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\nProblems.\n--B\nContent-Type: message/delivery-status\n\n\
+Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\n\
+Status: 5.0.0 (permanent failure)\nDiagnostic-Code: smtp; 550 user unknown\n\n\
+Final-Recipient: rfc822; b@example.net\nAction: delayed\n\
+Status: 4.0.0 (example.net: host name lookup failure)\n\n\
+Final-Recipient: rfc822; c@example.net\nAction: failed\nStatus: 5.0.0 (permanent failure)\n--B--\n";
+        let m = message::read(raw.as_bytes()).unwrap();
+        let d = decode(&m).unwrap();
+        let got: Vec<_> = d.recipients.iter().map(|r| r.diagnostic.as_str()).collect();
+        assert_eq!(
+            d.recipients[0].status.as_deref(),
+            Some("5.0.0 (permanent failure)")
+        );
+        assert_eq!(
+            got,
+            [
+                "550 user unknown",
+                "example.net: host name lookup failure",
+                ""
+            ]
+        );
+    }
+
+    #[test]
+    fn the_remote_status_refines_x_0_0() {
+        let cases = [
+            (
+                Some("5.0.0"),
+                "550 5.1.1 <a@example.com>... User Unknown",
+                Some("5.1.1"),
+            ),
+            (Some("5.0.0"), "421 4.7.0 try later", Some("5.0.0")),
+            (Some("5.2.2"), "550 5.1.1 no such user", Some("5.2.2")),
+            (Some("4.0.0"), "no code here", Some("4.0.0")),
+            (None, "550 5.1.1 no such user", None),
+        ];
+        for (field, diag, want) in cases {
+            assert_eq!(precise_status(field, diag).as_deref(), want, "{diag}");
+        }
     }
 
     #[test]

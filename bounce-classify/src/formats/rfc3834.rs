@@ -1,5 +1,8 @@
 //! RFC 3834 automatic responses (vacation, out-of-office). Not failures: the reason is
-//! `vacation` and the recipient is the person who is away.
+//! `vacation` and the recipient is the person who is away. An automatic reply that says the
+//! mailbox is out of service ("this inbox is no longer in use", "the account has been
+//! disabled") is a failure report in an auto-reply's clothes: its text decides (`suspend`,
+//! `userunknown`) and its recipient is the mailbox it names.
 
 use super::{Decoded, Found};
 use crate::message::Message;
@@ -68,27 +71,78 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     if from_system || bounce_subject || !msg.delivery_status.is_empty() {
         return None;
     }
-    let addr = scan::addresses(msg.from())
+    let from = scan::addresses(msg.from())
         .first()
         .map(|f| f.addr.to_string())?;
-    let body = &msg.notice[..msg.notice.len().min(2048)];
+    let mut end = msg.notice.len().min(2048);
+    while !msg.notice.is_char_boundary(end) {
+        end -= 1;
+    }
+    let body = msg.notice[..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let lower = body.to_ascii_lowercase();
+    let out_of_service = OUT_OF_SERVICE.iter().any(|p| lower.contains(p));
+    let (recipient, reason, fallback) = if out_of_service {
+        // The reply says the mailbox is out of service: not a vacation but a failure, which
+        // the text rules name. The mailbox is the address the reply names (often not the
+        // no-reply address it comes from).
+        let own = msg.header("to").unwrap_or("").to_ascii_lowercase();
+        let named = scan::addresses(&body)
+            .into_iter()
+            .map(|f| f.addr.to_string())
+            .find(|a| !own.contains(&a.to_ascii_lowercase()));
+        (named.unwrap_or(from), None, Some(Reason::Suspend))
+    } else {
+        (from, Some(Reason::Vacation), None)
+    };
     Some(Decoded {
         format: "rfc3834",
         reporting_mta: None,
         recipients: vec![Found {
-            recipient: addr,
-            diagnostic: body.split_whitespace().collect::<Vec<_>>().join(" "),
+            recipient,
+            diagnostic: body,
             date: msg.header("date").map(str::to_string),
-            reason: Some(Reason::Vacation),
+            reason,
+            fallback,
             ..Found::default()
         }],
     })
 }
 
+/// Auto-replies that say the mailbox itself is out of service (lower-case).
+const OUT_OF_SERVICE: &[&str] = &[
+    "no longer in use",
+    "no longer active",
+    "no longer exists",
+    "has been disabled",
+    "inbox is disabled",
+    "account is disabled",
+    "has been deactivated",
+    "has been closed",
+    "account is closed",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::message;
+
+    #[test]
+    fn an_out_of_service_reply_is_not_a_vacation() {
+        let raw = "From: <noreply@example.com>\nTo: <s@example.org>\nReply-To: <k@example.com>\n\
+Subject: AutoResponse: hi\nAuto-Submitted: auto-replied\n\n\
+This email inbox k@example.com is no longer in use. Please contact someone else at Example.\n";
+        let d = decode(&message::read(raw.as_bytes()).unwrap()).unwrap();
+        let f = &d.recipients[0];
+        assert_eq!(f.recipient, "k@example.com");
+        assert_eq!((f.reason, f.fallback), (None, Some(Reason::Suspend)));
+        let v = raw.replace("is no longer in use", "is read on Monday");
+        let d = decode(&message::read(v.as_bytes()).unwrap()).unwrap();
+        assert_eq!(d.recipients[0].recipient, "noreply@example.com");
+        assert_eq!(d.recipients[0].reason, Some(Reason::Vacation));
+    }
 
     #[test]
     fn recognises_auto_replies() {

@@ -56,6 +56,28 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
     ),
     // Postfix: a DNS lookup that returned TRY_AGAIN, not NXDOMAIN.
     (Reason::NetworkError, &["host not found, try again"]),
+    // Courier's Sender ID check: the message names no responsible sender (RFC 4407's PRA).
+    (Reason::Rejected, &["purported responsible address"]),
+    // A URI block list (URIBL, SURBL) lists a domain found in the message body: a verdict on
+    // the content, not on the sending host.
+    (
+        Reason::SpamDetected,
+        &["blacklisted url", "blocklisted url", "^uribl", "^surbl"],
+    ),
+    // A sending relay (Amazon SES behind Postfix) that refuses a sender identity it has not
+    // verified: the relay will not carry the message.
+    (
+        Reason::NoRelaying,
+        &[
+            "identities failed the check",
+            "email address is not verified",
+        ],
+    ),
+    // Domino's router and sendmail's status comments: the destination domain cannot be routed.
+    (
+        Reason::HostUnknown,
+        &["no route found to domain", "host name lookup failure"],
+    ),
     // --- end of the classic MTAs' group.
     (
         Reason::SpamDetected,

@@ -60,7 +60,20 @@ impl CommandDecoder {
     ) -> (usize, Option<Result<Parsed<'a>, ParseError>>) {
         let config = self.config;
         let (used, line) = self.framer.next_line(input);
-        let item = line.map(|line| line.and_then(|line| parse_line(line.raw(), &config)));
+        let item = match line {
+            None => None,
+            Some(Err(error)) => Some(Err(error)),
+            Some(Ok(line)) => {
+                // Built in place: the parsed command is written where the caller receives it.
+                let mut item = Some(Ok(Parsed::placeholder()));
+                if let Some(Ok(value)) = &mut item
+                    && let Err(error) = parse_line(line.raw(), &config, value)
+                {
+                    item = Some(Err(error));
+                }
+                item
+            }
+        };
         (used, item)
     }
 }

@@ -1,5 +1,7 @@
 //! The command grammar (RFC 5321 §4.1.1, RFC 1869 and the extensions), one function per rule.
 
+use std::borrow::Cow;
+
 use memchr::memchr;
 
 use super::types::{
@@ -7,10 +9,12 @@ use super::types::{
     etrn_node, mechanism, text,
 };
 use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
-use crate::address::{ForwardPath, Path, ReversePath, forward_path, host, path_body, reverse_path};
+use crate::address::{
+    ForwardPath, Path, ReversePath, forward_path_in, host_in, path_body, reverse_path_in,
+};
 use crate::error::{ErrorKind, ParseError};
-use crate::params::{mail_params, rcpt_params};
-use crate::syntax::{ParseResult, SynErr};
+use crate::params::{MailParams, RcptParams, mail_params, rcpt_params};
+use crate::syntax::{ParseResult, Src, SynErr};
 
 /// Longest verb taken as a verb; a longer token is not a command.
 pub(crate) const MAX_VERB: usize = 32;
@@ -109,16 +113,20 @@ pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Par
     let limit = config.line_limit.max(1);
     let window = &input[..input.len().min(limit)];
     match memchr(b'\n', window) {
-        Some(lf) => match parse_line(&input[..=lf], config) {
-            Ok(value) => Decoded::Complete {
-                value,
-                consumed: lf + 1,
-            },
-            Err(error) => Decoded::Invalid {
-                error,
-                consumed: lf + 1,
-            },
-        },
+        Some(lf) => {
+            // Built in place: the parsed command is written where the caller receives it.
+            let consumed = lf + 1;
+            let mut out = Decoded::Complete {
+                value: Parsed::placeholder(),
+                consumed,
+            };
+            if let Decoded::Complete { value, .. } = &mut out
+                && let Err(error) = parse_line(&input[..=lf], config, value)
+            {
+                out = Decoded::Invalid { error, consumed };
+            }
+            out
+        }
         None if input.len() >= limit => Decoded::Invalid {
             error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
             consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
@@ -127,12 +135,24 @@ pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Par
     }
 }
 
-/// Parses one complete line; `line` ends in LF (and no LF comes before).
+impl Parsed<'_> {
+    /// A value to build a parsed line into.
+    pub(crate) fn placeholder() -> Self {
+        Parsed {
+            command: Command::Data,
+            deviations: Deviations::default(),
+        }
+    }
+}
+
+/// Parses one complete line into `out`; `line` ends in LF (and no LF comes before).
+#[inline(always)]
 pub(crate) fn parse_line<'a>(
     line: &'a [u8],
     config: &CommandConfig,
-) -> Result<Parsed<'a>, ParseError> {
-    let mut deviations = Deviations::default();
+    out: &mut Parsed<'a>,
+) -> Result<(), ParseError> {
+    let deviations = &mut out.deviations;
     let mut content = &line[..line.len() - 1];
     match content.split_last() {
         Some((b'\r', head)) => content = head,
@@ -147,11 +167,7 @@ pub(crate) fn parse_line<'a>(
         content = &content[..keep];
         deviations.insert(Deviation::TrailingSpace);
     }
-    let command = command(content, config, &mut deviations)?;
-    Ok(Parsed {
-        command,
-        deviations,
-    })
+    command(content, config, out)
 }
 
 /// Turns a rule's error into a [`ParseError`] at its offset in `content`.
@@ -190,18 +206,20 @@ fn sp_then<'a, T>(
 /// ```text
 /// command = verb [ SP arguments ] CRLF
 /// ```
+#[inline(always)]
 fn command<'a>(
     content: &'a [u8],
     config: &CommandConfig,
-    dev: &mut Deviations,
-) -> Result<Command<'a>, ParseError> {
+    out: &mut Parsed<'a>,
+) -> Result<(), ParseError> {
     let n = content.iter().take_while(|b| is_verb_char(**b)).count();
     if n == 0 || n > MAX_VERB {
         return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
     }
     let (verb, args) = content.split_at(n);
     let Some(v) = known_verb(verb) else {
-        return unknown(content, verb, args);
+        out.command = unknown(content, verb, args)?;
+        return Ok(());
     };
     let syntax = ErrorKind::Syntax {
         expected: v.usage(),
@@ -218,15 +236,34 @@ fn command<'a>(
             }
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
-            let (_, h) = sp_then(args, host).map_err(at)?;
+            let src = Src::line(args);
+            let (_, h) = sp_then(args, |i| host_in(i, src)).map_err(at)?;
             match v {
                 Verb::Helo => Command::Helo(h),
                 Verb::Ehlo => Command::Ehlo(h),
                 _ => Command::Lhlo(h),
             }
         }
-        Verb::Mail => Command::Mail(mail(content, args, config, dev)?),
-        Verb::Rcpt => Command::Rcpt(rcpt(content, args, config, dev)?),
+        Verb::Mail => {
+            out.command = Command::Mail(Mail {
+                from: ReversePath::Null,
+                params: MailParams::default(),
+            });
+            if let Command::Mail(m) = &mut out.command {
+                mail(content, args, config, &mut out.deviations, m)?;
+            }
+            return Ok(());
+        }
+        Verb::Rcpt => {
+            out.command = Command::Rcpt(Rcpt {
+                to: ForwardPath::Postmaster(Cow::Borrowed("")),
+                params: RcptParams::default(),
+            });
+            if let Command::Rcpt(r) = &mut out.command {
+                rcpt(content, args, config, &mut out.deviations, r)?;
+            }
+            return Ok(());
+        }
         Verb::Bdat => {
             let (_, (size, last)) = sp_then(args, bdat_args).map_err(at)?;
             Command::Bdat { size, last }
@@ -254,7 +291,8 @@ fn command<'a>(
                 .1,
         ),
     };
-    Ok(cmd)
+    out.command = cmd;
+    Ok(())
 }
 
 /// An unknown verb: `verb [SP text]`, passed through; anything else is not a command.
@@ -334,6 +372,7 @@ fn auth_args(input: &[u8]) -> ParseResult<'_, Auth<'_>> {
 }
 
 /// `SP "FROM:"` / `SP "TO:"`, case-insensitive; in lenient mode a space may follow the colon.
+#[inline(always)]
 fn keyword_colon<'a>(
     args: &'a [u8],
     keyword: &[u8],
@@ -354,8 +393,8 @@ fn keyword_colon<'a>(
 }
 
 /// A path without angle brackets, accepted in lenient mode: `Mailbox` up to a space or the end.
-fn bare_path<'a>(input: &'a [u8], dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
-    let (rest, p) = path_body(input)?;
+fn bare_path<'a>(input: &'a [u8], src: Src<'a>, dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
+    let (rest, p) = path_body(input, src)?;
     dev.insert(Deviation::MissingAngleBrackets);
     Ok((rest, p))
 }
@@ -381,52 +420,64 @@ fn check_ascii(
 /// ```text
 /// mail = "MAIL FROM:" Reverse-path [SP Mail-parameters] CRLF
 /// ```
+#[inline(always)]
 fn mail<'a>(
     content: &'a [u8],
     args: &'a [u8],
     config: &CommandConfig,
     dev: &mut Deviations,
-) -> Result<Mail<'a>, ParseError> {
+    out: &mut Mail<'a>,
+) -> Result<(), ParseError> {
     let syntax = ErrorKind::Syntax {
         expected: Verb::Mail.usage(),
     };
     let (rest, ()) =
         keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
+    // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
+    let src = Src::line(rest);
     let bad = ErrorKind::BadSenderAddress;
-    let (rest, from) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
-        let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
-        (r, ReversePath::Path(p))
+    let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
+        let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
+        out.from = ReversePath::Path(p);
+        r
     } else {
-        reverse_path(rest).map_err(|e| located(content, e, bad))?
+        let (r, from) = reverse_path_in(rest, src).map_err(|e| located(content, e, bad))?;
+        out.from = from;
+        r
     };
-    let (_, params) = mail_params(rest).map_err(|e| located(content, e, syntax))?;
-    check_ascii(content, config.smtputf8 || params.smtputf8, config, dev)?;
-    Ok(Mail { from, params })
+    mail_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
+    check_ascii(content, config.smtputf8 || out.params.smtputf8, config, dev)
 }
 
 /// ```text
 /// rcpt = "RCPT TO:" ( "<Postmaster@" Domain ">" / "<Postmaster>" / Forward-path )
 ///        [SP Rcpt-parameters] CRLF
 /// ```
+#[inline(always)]
 fn rcpt<'a>(
     content: &'a [u8],
     args: &'a [u8],
     config: &CommandConfig,
     dev: &mut Deviations,
-) -> Result<Rcpt<'a>, ParseError> {
+    out: &mut Rcpt<'a>,
+) -> Result<(), ParseError> {
     let syntax = ErrorKind::Syntax {
         expected: Verb::Rcpt.usage(),
     };
     let (rest, ()) =
         keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
+    // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
+    let src = Src::line(rest);
     let bad = ErrorKind::BadRecipientAddress;
-    let (rest, to) = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
-        let (r, p) = bare_path(rest, dev).map_err(|e| located(content, e, bad))?;
-        (r, ForwardPath::Path(p))
+    let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
+        let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
+        out.to = ForwardPath::Path(p);
+        r
     } else {
-        forward_path(rest).map_err(|e| located(content, e, bad))?
+        let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
+        out.to = to;
+        r
     };
-    let (_, params) = rcpt_params(rest).map_err(|e| located(content, e, syntax))?;
-    check_ascii(content, config.smtputf8, config, dev)?;
-    Ok(Rcpt { to, params })
+    rcpt_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
+    check_ascii(content, config.smtputf8, config, dev)
 }

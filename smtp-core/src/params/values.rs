@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::syntax::{ESMTP_VALUE, ParseResult, SynErr, span, str_newtype, utf8};
+use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, span, str_newtype, utf8};
 use crate::xtext::{XText, xtext};
 
 /// `BODY=` (RFC 6152 8BITMIME, RFC 3030 BINARYMIME).
@@ -502,6 +502,12 @@ str_newtype!(
 /// esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
 /// ```
 pub(crate) fn esmtp_keyword(input: &[u8]) -> ParseResult<'_, Keyword<'_>> {
+    esmtp_keyword_in(input, Src::NONE)
+}
+
+/// [`esmtp_keyword`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn esmtp_keyword_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Keyword<'a>> {
     if !input.first().is_some_and(u8::is_ascii_alphanumeric) {
         return Err(SynErr::syntax(input));
     }
@@ -509,7 +515,7 @@ pub(crate) fn esmtp_keyword(input: &[u8]) -> ParseResult<'_, Keyword<'_>> {
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
         .count();
-    let text = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;
+    let text = src.str(&input[..n]).map_err(|k| SynErr::at(input, k))?;
     Ok((&input[n..], Keyword::checked(text)))
 }
 
@@ -517,11 +523,17 @@ pub(crate) fn esmtp_keyword(input: &[u8]) -> ParseResult<'_, Keyword<'_>> {
 /// esmtp-value = 1*(%d33-60 / %d62-126)      ; RFC 6531: / UTF8-non-ascii
 /// ```
 pub(crate) fn esmtp_value(input: &[u8]) -> ParseResult<'_, Value<'_>> {
+    esmtp_value_in(input, Src::NONE)
+}
+
+/// [`esmtp_value`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn esmtp_value_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Value<'a>> {
     let n = span(input, &ESMTP_VALUE);
     if n == 0 {
         return Err(SynErr::syntax(input));
     }
-    let text = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;
+    let text = src.str(&input[..n]).map_err(|k| SynErr::at(input, k))?;
     Ok((&input[n..], Value::checked(text)))
 }
 

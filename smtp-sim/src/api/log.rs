@@ -68,3 +68,16 @@ pub(super) async fn events_jsonl(
 pub(super) async fn outbox(State(state): State<ApiState>) -> Json<Vec<OutboxEntry>> {
     Json(state.sim.with_capture(|c| c.outbox.entries().to_vec()))
 }
+
+/// One report as it will be sent (`message/rfc822`); 404 while it is not built.
+pub(super) async fn outbox_raw(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let id = parse_id(&id, 'r', "report")?;
+    let content = state
+        .sim
+        .with_capture(|c| c.outbox.get(id).and_then(|e| e.content.clone()))
+        .ok_or_else(|| ApiError::NotFound(format!("report r{id}")))?;
+    Ok(([(header::CONTENT_TYPE, "message/rfc822")], content).into_response())
+}

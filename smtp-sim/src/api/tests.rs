@@ -108,7 +108,12 @@ async fn health_says_the_listener_is_not_built() {
     let v = json(&body);
     assert_eq!(v["status"], "ok");
     assert_eq!(v["smtp"], Value::Null);
-    assert!(v["smtp_note"].as_str().unwrap().contains("not built yet"));
+    assert!(
+        v["smtp_note"]
+            .as_str()
+            .unwrap()
+            .contains("no SMTP listener")
+    );
     assert_eq!(
         (
             v["messages"].as_u64(),
@@ -216,7 +221,26 @@ async fn transcripts_events_outbox() {
     assert_eq!(outbox[0]["kind"], "auto_reply");
     assert_eq!(outbox[0]["to"], "app@example.com");
     assert_eq!(outbox[0]["recipient"], "ooto@sim.test");
-    assert_eq!(outbox[0]["state"], "pending");
+    assert_eq!(outbox[0]["state"], "built");
+
+    let id = outbox[0]["id"].as_u64().unwrap();
+    let (status, content_type, body) =
+        call(&sim, "GET", &format!("/api/outbox/r{id}/raw"), None).await;
+    assert_eq!(
+        (status, content_type.as_str()),
+        (StatusCode::OK, "message/rfc822")
+    );
+    let text = String::from_utf8(body).unwrap();
+    assert!(
+        text.contains("\r\nAuto-Submitted: auto-replied\r\n"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("From: ooto@sim.test\r\nTo: app@example.com\r\n"),
+        "{text}"
+    );
+    let (status, _, _) = call(&sim, "GET", "/api/outbox/r999/raw", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

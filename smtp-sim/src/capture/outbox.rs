@@ -1,6 +1,6 @@
-//! Reports to send after a message was accepted: bounces, auto-replies, complaints. The entries
-//! are made now; the report builders (RFC 3464, RFC 3834, RFC 5965) fill `content` once
-//! smtp-core's DSN writer exists.
+//! Reports to send after a message was accepted: bounces, auto-replies, complaints. The
+//! simulator makes an entry when it stores the message and fills its `content` at once with
+//! [`crate::report`]'s builders (RFC 3464, RFC 3834, RFC 5965).
 
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +80,29 @@ impl Outbox {
         entry.id = self.next_id;
         self.entries.push(entry);
         Some(self.next_id)
+    }
+
+    /// Stores the built report of entry `id` and marks it [`OutboxState::Built`]. Returns
+    /// whether the entry exists.
+    pub fn set_content(&mut self, id: u64, content: Vec<u8>) -> bool {
+        match self.entries.iter_mut().rev().find(|e| e.id == id) {
+            Some(e) => {
+                e.content = Some(content);
+                e.state = OutboxState::Built;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// One entry.
+    pub fn get(&self, id: u64) -> Option<&OutboxEntry> {
+        self.entries.iter().rev().find(|e| e.id == id)
+    }
+
+    /// The id the next entry will get.
+    pub fn next_id(&self) -> u64 {
+        self.next_id + 1
     }
 
     /// Every entry, oldest first.

@@ -411,7 +411,7 @@ fn each_persona_answers_at_its_step() {
     let report = s.recipients[1].report.as_ref().expect("a bounce is owed");
     assert_eq!(
         report.text.as_deref(),
-        Some("550 <gone@ezweb.ne.jp>: User unknown")
+        Some("550 5.2.1 <gone@ezweb.ne.jp>: Mailbox disabled, not accepting messages")
     );
 }
 

@@ -25,9 +25,10 @@ pub(super) fn answer(situation: Situation) -> Option<Answer> {
         Situation::Mailbox(MailboxState::Disabled) => Answer::at(
             Step::Rcpt,
             Act::AcceptThenBounce {
-                status: "5.0.0",
-                // Own wording: the bounce's diagnostic for a mailbox that cannot receive.
-                diagnostic: "550 <{rcpt}>: User unknown",
+                status: "5.2.1",
+                // Own wording (no real au text for this case is known): the mailbox exists but
+                // cannot receive, which RFC 3463 names X.2.1 "mailbox disabled".
+                diagnostic: "550 5.2.1 <{rcpt}>: Mailbox disabled, not accepting messages",
             },
             Reason::Suspend,
         ),

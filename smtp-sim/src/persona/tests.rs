@@ -138,7 +138,7 @@ fn replies_and_steps() {
             P::Au,
             S::Mailbox(M::Disabled),
             Step::Rcpt,
-            "bounce 5.0.0 550 <{rcpt}>: User unknown",
+            "bounce 5.2.1 550 5.2.1 <{rcpt}>: Mailbox disabled, not accepting messages",
             Reason::Suspend,
         ),
         (

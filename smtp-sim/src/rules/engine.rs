@@ -235,6 +235,10 @@ impl Engine {
                     .text
                     .as_ref()
                     .map(|t| t.render(|p| self.value(p, rule, session, rcpt.as_deref()))),
+                step,
+                persona: r.persona,
+                rule: Some(rule.id.clone()),
+                expect: Some(rule.expect),
             }),
             _ => None,
         };
@@ -266,6 +270,7 @@ impl Engine {
                     expect: decision.expect,
                     report,
                     discard: matches!(decision.outcome, Outcome::Discard(_)),
+                    orcpt: None,
                 });
             }
             Step::EndOfData => {

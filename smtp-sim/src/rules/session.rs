@@ -5,8 +5,11 @@ use chacha20::ChaCha8Rng;
 use rand_core::{Rng, SeedableRng};
 use smtp_core::status::EnhancedStatus;
 
+use smtp_core::params::Ret;
+
 use crate::capture::ReportKind;
-use crate::scenario::Expectation;
+use crate::persona::Persona;
+use crate::scenario::{Expectation, Step};
 use crate::types::{ClientIdentity, SessionId, Timestamp};
 
 /// The numbers of the current message: in the run, and for this client.
@@ -27,6 +30,15 @@ pub struct PendingReport {
     pub status: Option<EnhancedStatus>,
     /// The rendered text.
     pub text: Option<String>,
+    /// The step of the decision that asked for it: where the simulated remote server answered
+    /// (a bounce says "in reply to RCPT TO command" or "… end of DATA command").
+    pub step: Step,
+    /// The receiver whose report it imitates, if any.
+    pub persona: Option<Persona>,
+    /// The rule that asked for it (at end of data: not the rule that accepted the recipient).
+    pub rule: Option<String>,
+    /// What that rule says a classifier should conclude from the report.
+    pub expect: Option<Expectation>,
 }
 
 /// A recipient accepted in the current transaction.
@@ -42,6 +54,9 @@ pub struct AcceptedRecipient {
     pub report: Option<PendingReport>,
     /// Whether this recipient's copy is silently thrown away.
     pub discard: bool,
+    /// The RCPT `ORCPT=` value as `type; address` (RFC 3461), decoded from xtext; the driver
+    /// sets it after a positive RCPT decision. Reports write it as `Original-Recipient`.
+    pub orcpt: Option<String>,
 }
 
 /// One connection as the rule engine sees it. Made by [`super::Engine::open_session`].
@@ -64,6 +79,10 @@ pub struct SessionContext {
     /// The domain of the message's RFC 5322 `From:` header, for DMARC: the driver sets it
     /// (see [`crate::internet::header_from_domain`]) before asking about the end of data.
     pub header_from: Option<String>,
+    /// The MAIL `RET=` value (RFC 3461): what a bounce returns. The driver sets it.
+    pub ret: Option<Ret>,
+    /// The MAIL `ENVID=` value (RFC 3461), decoded from xtext. The driver sets it.
+    pub envid: Option<String>,
     rng: ChaCha8Rng,
 }
 
@@ -87,6 +106,8 @@ impl SessionContext {
             recipients: Vec::new(),
             message: None,
             header_from: None,
+            ret: None,
+            envid: None,
             rng,
         }
     }
@@ -97,6 +118,8 @@ impl SessionContext {
         self.recipients.clear();
         self.message = None;
         self.header_from = None;
+        self.ret = None;
+        self.envid = None;
     }
 
     /// A uniform draw in [0, 1) from the session's stream.

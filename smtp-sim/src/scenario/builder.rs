@@ -257,7 +257,16 @@ impl ActionBuilder {
             kind,
             status: status.map(str::to_owned),
             text: text.map(str::to_owned),
+            persona: None,
         });
+        self
+    }
+
+    /// The receiver whose report the report (set by [`ActionBuilder::report`]) imitates.
+    pub fn report_persona(mut self, persona: crate::persona::Persona) -> Self {
+        if let Some(r) = self.action.report.as_mut() {
+            r.persona = Some(persona);
+        }
         self
     }
 }

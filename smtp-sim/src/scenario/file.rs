@@ -211,12 +211,17 @@ pub struct ActionFile {
 pub struct ReportFile {
     /// Bounce (DSN), auto-reply or complaint (ARF).
     pub kind: ReportKind,
-    /// The status a bounce report gives (default 5.0.0).
+    /// The status a bounce report gives (default: the one in `text`, else 5.0.0). Its class
+    /// sets the DSN's action: 5 failed, 4 delayed (a delay notice), 2 delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The diagnostic (bounce), body (auto-reply) or comment (complaint), with placeholders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+    /// The receiver whose report this imitates (its host names, and for `au` a bounce written
+    /// by the receiver itself rather than a relay's report of the remote reply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persona: Option<Persona>,
 }
 
 /// What a classifier should conclude.

@@ -98,6 +98,8 @@ pub struct ReportSpec {
     pub status: Option<EnhancedStatus>,
     /// Diagnostic, body or comment.
     pub text: Option<Template>,
+    /// The receiver whose report it imitates.
+    pub persona: Option<crate::persona::Persona>,
 }
 
 /// What a classifier should conclude from a rule's outcome: the ground truth of the event log.

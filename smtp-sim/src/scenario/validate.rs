@@ -430,5 +430,6 @@ fn report(
         kind: report.kind,
         status,
         text,
+        persona: report.persona,
     })
 }

@@ -160,6 +160,37 @@ fn diagnostics() {
     assert_eq!(first_match(&fold("250 2.0.0 Ok: queued")), None);
 }
 
+/// The classic MTAs' group (Courier, IMail, Domino, Postfix relaying through a provider).
+#[test]
+fn classic_mta_statements() {
+    let cases = [
+        (
+            "550 5.7.1 can't determine Purported Responsible Address",
+            Reason::Rejected,
+        ),
+        (
+            "550-REJECTED - Blacklisted URL in message. (example.com) in [black].\n550-See http://lookup.uribl.com.",
+            Reason::SpamDetected,
+        ),
+        (
+            "554 Message rejected: Email address is not verified. The following identities failed the check in region EU-WEST-1: s@example.org",
+            Reason::NoRelaying,
+        ),
+        (
+            "Router: No route found to domain example.com from server MAIL01/ORG",
+            Reason::HostUnknown,
+        ),
+        ("example.net: host name lookup failure", Reason::HostUnknown),
+    ];
+    for (text, want) in cases {
+        assert_eq!(
+            first_match(&fold(text)).map(|(r, _)| r),
+            Some(want),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn user_unknown_after_data_is_filtered() {
     let ev = Evidence {

@@ -1,0 +1,179 @@
+//! Peer time / smtp-core time on a loaded machine: runs each side in short interleaved rounds and
+//! keeps the fastest round of each, which other jobs on the machine can only slow down.
+//!
+//! `cargo run --release -p benches --example ratio [commands|replies|data]`; `core`, `pipe` and
+//! `mix` run only smtp-core's command paths, for a profiler.
+
+use benches::{COMMAND_MIX, pipelined_stream};
+use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
+use std::hint::black_box;
+use std::time::Instant;
+
+fn min_time(rounds: usize, iters: usize, mut f: impl FnMut()) -> f64 {
+    let mut best = f64::MAX;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for _ in 0..iters {
+            f();
+        }
+        best = best.min(t.elapsed().as_secs_f64() / iters as f64);
+    }
+    best
+}
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_default();
+    let config = CommandConfig::default();
+    let mix_core = || {
+        for line in COMMAND_MIX {
+            match parse_command(black_box(line), &config) {
+                Decoded::Complete { value, .. } => {
+                    black_box(value);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    };
+    let mix_proto = || {
+        for line in COMMAND_MIX {
+            let r = smtp_proto::Request::parse(&mut black_box(line).iter());
+            black_box(r.ok());
+        }
+    };
+    let stream = pipelined_stream(500);
+    let pipe_core = || {
+        let mut decoder = CommandDecoder::new(CommandConfig::default());
+        for read in stream.chunks(4096) {
+            let mut input = black_box(read);
+            loop {
+                let (used, item) = decoder.decode(input);
+                input = &input[used..];
+                match item {
+                    Some(Ok(p)) => {
+                        black_box(p);
+                    }
+                    Some(Err(e)) => panic!("{e}"),
+                    None => break,
+                }
+            }
+        }
+    };
+    let pipe_proto = || {
+        let mut receiver = smtp_proto::request::receiver::RequestReceiver::default();
+        for read in stream.chunks(4096) {
+            let mut iter = black_box(read).iter();
+            loop {
+                match receiver.ingest(&mut iter) {
+                    Ok(r) => {
+                        black_box(r);
+                    }
+                    Err(smtp_proto::Error::NeedsMoreData { .. }) => break,
+                    Err(e) => panic!("{e:?}"),
+                }
+            }
+        }
+    };
+    if which == "core" {
+        for _ in 0..300 {
+            pipe_core();
+        }
+        for _ in 0..100000 {
+            mix_core();
+        }
+        return;
+    }
+    if which == "data" {
+        use smtp_core::transfer::{DataConfig, DataReceiver, DataStatus};
+        let wire = benches::data_wire_1mib();
+        let mut m1 = Vec::with_capacity(wire.len());
+        let mut m2 = Vec::with_capacity(wire.len());
+        let (mut a, mut b) = (f64::MAX, f64::MAX);
+        for _ in 0..30 {
+            a = a.min(min_time(5, 20, || {
+                m1.clear();
+                let mut r = DataReceiver::new(DataConfig::default());
+                let st = r.feed(black_box(&wire), &mut m1);
+                assert!(matches!(st, DataStatus::Done { outcome: Ok(_), .. }));
+                black_box(m1.len());
+            }));
+            b = b.min(min_time(5, 20, || {
+                m2.clear();
+                let mut r = smtp_proto::request::receiver::DataReceiver::new();
+                let mut bytes = black_box(&wire[..]).iter();
+                assert!(r.ingest(&mut bytes, &mut m2));
+                black_box(m2.len());
+            }));
+        }
+        assert_eq!(m1, m2);
+        println!(
+            "data  core {:.1} us proto {:.1} us ratio {:.2}",
+            a * 1e6,
+            b * 1e6,
+            b / a
+        );
+        return;
+    }
+    if which == "replies" {
+        const EHLO: &str = "250-BN8NAM12FT011.mail.protection.outlook.com Hello [192.0.2.1]\r\n250-SIZE 157286400\r\n250-PIPELINING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250-8BITMIME\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250 SMTPUTF8\r\n";
+        const ERROR: &str = "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n550-5.1.1 double-checking the recipient's email address for typos or\r\n550-5.1.1 unnecessary spaces. Learn more at\r\n550 5.1.1  https://support.google.com/mail/?p=NoSuchUser 41be03b00d2f7-b93bf44ee3esi123456a12.389 - gsmtp\r\n";
+        let rc = smtp_core::reply::ReplyConfig::default();
+        let (mut a, mut b, mut c, mut d) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+        for _ in 0..20 {
+            a = a.min(min_time(10, 2000, || {
+                black_box(
+                    smtp_core::ehlo::EhloResponse::parse(black_box(EHLO.as_bytes()), &rc).unwrap(),
+                );
+            }));
+            b = b.min(min_time(10, 2000, || {
+                black_box(
+                    smtp_proto::EhloResponse::parse(&mut black_box(EHLO.as_bytes()).iter())
+                        .unwrap(),
+                );
+            }));
+            c = c.min(min_time(10, 2000, || {
+                let (r, _) =
+                    smtp_core::reply::parse_reply(black_box(ERROR.as_bytes()), &rc).unwrap();
+                black_box((r.code(), r.status(), r));
+            }));
+            d = d.min(min_time(10, 2000, || {
+                black_box(
+                    smtp_proto::response::parser::ResponseReceiver::default()
+                        .parse(&mut black_box(ERROR.as_bytes()).iter())
+                        .unwrap(),
+                );
+            }));
+        }
+        println!(
+            "ehlo  core {:.1} ns proto {:.1} ns ratio {:.2}",
+            a * 1e9,
+            b * 1e9,
+            b / a
+        );
+        println!(
+            "error core {:.1} ns proto {:.1} ns ratio {:.2}",
+            c * 1e9,
+            d * 1e9,
+            d / c
+        );
+        return;
+    }
+    let (mut a, mut b, mut c, mut d) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+    for _ in 0..20 {
+        a = a.min(min_time(10, 2000, mix_core));
+        b = b.min(min_time(10, 2000, mix_proto));
+        c = c.min(min_time(3, 20, pipe_core));
+        d = d.min(min_time(3, 20, pipe_proto));
+    }
+    println!(
+        "command_mix core {:.3} us proto {:.3} us ratio {:.2}",
+        a * 1e6,
+        b * 1e6,
+        b / a
+    );
+    println!(
+        "pipelined   core {:.1} us proto {:.1} us ratio {:.2}",
+        c * 1e6,
+        d * 1e6,
+        d / c
+    );
+}

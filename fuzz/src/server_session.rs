@@ -1,0 +1,219 @@
+//! The server session driven by a script of operations: input chunks, the passing of time, and
+//! answers to its questions; the invariants of the reply discipline are checked throughout.
+
+use std::time::{Duration, Instant};
+
+use arbitrary::{Arbitrary, Unstructured};
+use smtp_core::reply::{ReplyConfig, ReplyReader};
+use smtp_core::session::reply;
+use smtp_core::session::server::{
+    Answer, Config, Event, Extensions, PipeliningPolicy, ServerSession,
+};
+use smtp_core::transfer::dot_stuff;
+
+/// One operation of a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op<'a> {
+    /// Bytes from the client.
+    Input(&'a [u8]),
+    /// Accept the pending question (if none is pending, `answer` must say so).
+    Accept,
+    /// Refuse it with `550 5.7.1`.
+    Refuse,
+    /// Let this many minutes pass, then `handle_timeout`.
+    Wait(u8),
+    /// The TLS handshake finished.
+    TlsUp,
+}
+
+/// A script: a flags byte (bit 0 report improper pipelining instead of rejecting, bit 1 a PROXY
+/// header is expected, bit 2 STARTTLS offered, bit 3 AUTH without TLS, bit 4 XCLIENT allowed),
+/// then the operations. In the raw input a byte `0xFF` followed by `A`, `R`, `W` (and a minutes
+/// byte) or `S` is an operation, any other `0xFF` a cut between two reads; every run of other
+/// bytes is one input chunk. Seeds are thus the
+/// client's bytes as they are, with the answers where they fall.
+#[derive(Debug)]
+pub struct Script<'a> {
+    /// The flags byte.
+    pub flags: u8,
+    /// The operations.
+    pub ops: Vec<Op<'a>>,
+}
+
+impl<'a> Arbitrary<'a> for Script<'a> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let flags = u8::arbitrary(u)?;
+        let rest = std::mem::replace(u, Unstructured::new(&[])).take_rest();
+        let mut ops = Vec::new();
+        let mut at = 0;
+        while at < rest.len() {
+            if rest[at] == 0xff {
+                let op = match rest.get(at + 1) {
+                    Some(b'A') => Some((Op::Accept, 2)),
+                    Some(b'R') => Some((Op::Refuse, 2)),
+                    Some(b'S') => Some((Op::TlsUp, 2)),
+                    Some(b'W') => Some((Op::Wait(rest.get(at + 2).copied().unwrap_or(1)), 3)),
+                    _ => None,
+                };
+                match op {
+                    Some((op, len)) => {
+                        ops.push(op);
+                        at += len;
+                    }
+                    // A lone 0xFF ends the input chunk (the next read starts after it).
+                    None => at += 1,
+                }
+                continue;
+            }
+            let end = rest[at..]
+                .iter()
+                .position(|b| *b == 0xff)
+                .map_or(rest.len(), |p| at + p);
+            ops.push(Op::Input(&rest[at..end]));
+            at = end;
+        }
+        Ok(Script { flags, ops })
+    }
+}
+
+/// Runs a script and checks: every reply is well-formed with a status of the right class; no
+/// more replies than command lines (plus the greeting and a final 421); at most one question at
+/// a time, and `answer` refused when none is pending; no `354` without an accepted recipient;
+/// every message handed over was sent dot-stuffed and ended by CRLF "." CRLF; nothing is
+/// written after the session closed.
+pub fn run(script: &Script<'_>) {
+    let f = script.flags;
+    let config = Config {
+        improper_pipelining: if f & 1 != 0 {
+            PipeliningPolicy::Report
+        } else {
+            PipeliningPolicy::Reject
+        },
+        proxy_protocol: f & 2 != 0,
+        extensions: Extensions {
+            starttls: f & 4 != 0,
+            ..Extensions::default()
+        },
+        auth_requires_tls: f & 8 == 0,
+        xclient: f & 16 != 0,
+        hard_error_limit: 20,
+        ..Config::default()
+    };
+    let mut now = Instant::now();
+    let mut s = ServerSession::new(config, now);
+    let mut input = Vec::new();
+    let mut transcript = Vec::new();
+    // The pending question: `Some(true)` for a recipient.
+    let mut question: Option<bool> = None;
+    let mut accepted_rcpts = 0usize;
+    let mut closed_at: Option<usize> = None;
+    for op in script.ops.iter().take(256) {
+        pump(
+            &mut s,
+            &mut transcript,
+            &mut question,
+            &mut closed_at,
+            &input,
+        );
+        match op {
+            Op::Input(bytes) => {
+                input.extend_from_slice(bytes);
+                s.handle_input(bytes, now);
+            }
+            Op::Accept | Op::Refuse => {
+                let answer = if *op == Op::Accept {
+                    Answer::Accept
+                } else {
+                    Answer::Reply(reply(550, "5.7.1", "Refused").expect("valid reply"))
+                };
+                let result = s.answer(answer, now);
+                assert_eq!(
+                    result.is_ok(),
+                    question.is_some(),
+                    "answer accepted iff a question is pending"
+                );
+                if *op == Op::Accept && question == Some(true) {
+                    accepted_rcpts += 1;
+                }
+                question = None;
+            }
+            Op::Wait(minutes) => {
+                now += Duration::from_secs(60 * u64::from(*minutes));
+                s.handle_timeout(now);
+            }
+            Op::TlsUp => s.tls_established(now),
+        }
+    }
+    pump(
+        &mut s,
+        &mut transcript,
+        &mut question,
+        &mut closed_at,
+        &input,
+    );
+    if let Some(at) = closed_at {
+        assert_eq!(transcript.len(), at, "output after the session closed");
+    }
+    // Replies are well-formed and no more than the lines sent (+ greeting + final 421).
+    let mut reader = ReplyReader::new(ReplyConfig::default());
+    reader.push(&transcript);
+    let mut replies = 0usize;
+    let mut data_starts = 0usize;
+    while let Some(r) = reader.next_reply() {
+        let r = r.expect("the server writes valid replies");
+        if let Some(status) = r.status() {
+            assert!(status.agrees_with_reply_code(r.code().get()));
+        }
+        data_starts += usize::from(r.code().get() == 354);
+        replies += 1;
+    }
+    assert_eq!(reader.buffered(), 0, "a reply cut short");
+    let lines = input.iter().filter(|b| **b == b'\n').count();
+    assert!(replies <= lines + 2, "{replies} replies for {lines} lines");
+    assert!(
+        data_starts <= accepted_rcpts,
+        "354 without an accepted recipient"
+    );
+}
+
+/// Drains the session: output to the transcript, events checked.
+fn pump(
+    s: &mut ServerSession,
+    transcript: &mut Vec<u8>,
+    question: &mut Option<bool>,
+    closed_at: &mut Option<usize>,
+    input: &[u8],
+) {
+    while let Some(bytes) = s.poll_transmit() {
+        transcript.extend_from_slice(&bytes);
+    }
+    while let Some(event) = s.poll_event() {
+        let asked = match &event {
+            Event::Recipient(_) => Some(true),
+            Event::Client(_) | Event::Sender(_) | Event::Auth(_) | Event::Message(_) => Some(false),
+            _ => None,
+        };
+        if asked.is_some() {
+            assert!(question.is_none(), "two questions at once");
+            *question = asked;
+        }
+        match event {
+            Event::Message(m) => {
+                assert!(!m.recipients.is_empty(), "a message without recipients");
+                if !m.chunked {
+                    // Strict line ends (the default policy): the data went on the wire exactly
+                    // as its dot-stuffed form, ended by CRLF "." CRLF.
+                    let mut wire = b"\r\n".to_vec();
+                    wire.extend_from_slice(&dot_stuff(&m.data));
+                    let found = input.windows(wire.len()).any(|w| w == wire.as_slice());
+                    assert!(found, "message not ended by CRLF.CRLF on the wire");
+                }
+            }
+            Event::Closed(_) => {
+                assert!(closed_at.is_none(), "closed twice");
+                *closed_at = Some(transcript.len());
+            }
+            _ => {}
+        }
+    }
+}
