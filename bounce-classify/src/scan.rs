@@ -55,17 +55,23 @@ pub(crate) fn contains(hay: &str, needle: &'static str) -> bool {
 pub(crate) fn words(text: &str) -> String {
     if text.is_ascii() {
         // `char::is_whitespace` on ASCII: space, tab, LF, VT, FF, CR.
-        let mut out = Vec::with_capacity(text.len());
-        let mut gap = false;
-        for &b in text.as_bytes() {
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-                gap = !out.is_empty();
-            } else {
-                if gap {
+        let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let b = text.as_bytes();
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            while i < b.len() && is_space(b[i]) {
+                i += 1;
+            }
+            let start = i;
+            while i < b.len() && !is_space(b[i]) {
+                i += 1;
+            }
+            if start < i {
+                if !out.is_empty() {
                     out.push(b' ');
-                    gap = false;
                 }
-                out.push(b);
+                out.extend_from_slice(&b[start..i]);
             }
         }
         // ASCII in, ASCII out.
