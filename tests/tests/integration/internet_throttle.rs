@@ -88,3 +88,19 @@ async fn no_greeting_gate_connects_and_never_greets() {
     assert!(read.is_err(), "something was sent: {read:?}");
     assert_eq!(sim.messages().len(), 1);
 }
+
+/// A scenario's `[throttle]` gates the listener by itself (it used to be read and ignored).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scenarios_throttle_section_gates_the_listener() {
+    let scenario = smtp_sim::scenario::Scenario::from_toml(
+        "[throttle]\nburst = 1\nrefill_s = 3600\nmode = \"silent\"\n",
+        Some("throttle.toml"),
+    )
+    .unwrap();
+    let sim = SmtpSim::builder().scenario(scenario).start().await.unwrap();
+    let t = transport(&sim);
+    t.send(message()).await.unwrap();
+    let err = t.send(message()).await.unwrap_err();
+    assert!(err.to_string().contains("connection timed out"), "{err}");
+    assert_eq!(sim.messages().len(), 1);
+}
