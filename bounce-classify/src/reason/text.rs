@@ -29,6 +29,19 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "suppressed address",
         ],
     ),
+    // A receiver that defers a first attempt on purpose and asks for a retry later: greylisting
+    // (postgrey's "Greylisted", whatever Postfix prefix it comes under) and Postfix's recipient
+    // verification still under way. Back off and retry; the address is not judged.
+    (
+        Reason::RateLimited,
+        &[
+            "greylist",
+            "graylist",
+            "grey-list",
+            "gray-list",
+            "verification in progress",
+        ],
+    ),
     // --- Classic MTAs' group (Sendmail, Exim, qmail, Postfix, …): statements met in their
     // bounces that a broader phrase further down would misread. Kept together to ease merges.
     (Reason::NotCompliantRfc, &["multiple addresses in from"]),
@@ -660,15 +673,7 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "restricted",
         ],
     ),
-    (
-        Reason::UserUnknown,
-        &[
-            "recipient address rejected",
-            "address rejected",
-            "recipient rejected",
-            "not found",
-        ],
-    ),
+    (Reason::UserUnknown, &["not found"]),
     (
         Reason::Expired,
         &[
@@ -897,7 +902,10 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
 ///   connection or `HELO` nothing is known of the recipient yet, so a mailbox reason there is
 ///   the client being `blocked`.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
-    let (reason, phrase) = first_match(folded)?;
+    let (reason, phrase) = match first_match(folded) {
+        Some(hit) => hit,
+        None => (Reason::UserUnknown, bare_recipient_refusal(folded, ev)?),
+    };
     let transient = ev
         .status
         .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
@@ -944,6 +952,38 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
         reason,
         rule: "text",
         matched: Some(phrase),
+    })
+}
+
+/// Refusals of a recipient address that name no cause. Postfix's `Recipient address rejected:`
+/// is a prefix: what follows it decides (`User unknown in virtual mailbox table`, `Greylisted`,
+/// `Domain not found`, `Policy rejection`, …, all read through [`RULES`]), so these are looked at
+/// only when no phrase of the table occurs.
+pub(crate) const RECIPIENT_REFUSED: &[&str] = &[
+    "recipient address rejected",
+    "address rejected",
+    "recipient rejected",
+];
+
+/// A refusal of the recipient address as the whole statement: a phrase of [`RECIPIENT_REFUSED`]
+/// with nothing after it but punctuation (`550 <a@example.org>: Recipient address rejected.`),
+/// in a reply that is not transient. The server has refused this address for good and given no
+/// other cause: `userunknown`. Anything after the prefix that no rule reads, or a transient
+/// (4xx) reply, decides nothing here: the status code and the fallback step go on.
+fn bare_recipient_refusal(folded: &str, ev: &Evidence<'_>) -> Option<&'static str> {
+    let transient = ev.reply_code.is_some_and(|c| (400..500).contains(&c))
+        || ev
+            .status
+            .is_some_and(|s| s.class == smtp_core::status::StatusClass::PersistentTransient);
+    if transient {
+        return None;
+    }
+    RECIPIENT_REFUSED.iter().copied().find(|phrase| {
+        folded.rfind(phrase).is_some_and(|at| {
+            folded[at + phrase.len()..]
+                .bytes()
+                .all(|b| b.is_ascii_punctuation() || b == b' ')
+        })
     })
 }
 

@@ -18,12 +18,6 @@ const MARKERS: &[(&str, Reason)] = &[
     ("sc-002", Reason::Blocked),
     ("sc-003", Reason::Blocked),
     ("sc-004", Reason::Blocked),
-    // Exchange Online's directory-based edge blocking answers an address the tenant does not
-    // have with "Recipient address rejected: Access denied" (5.4.1).
-    (
-        "recipient address rejected: access denied",
-        Reason::UserUnknown,
-    ),
     ("resolver.adr.recipientnotfound", Reason::UserUnknown),
     ("resolver.adr.recipnotfound", Reason::UserUnknown),
     ("resolver.adr.exrecipnotfound", Reason::UserUnknown),
@@ -34,9 +28,20 @@ const MARKERS: &[(&str, Reason)] = &[
     ("mailbox.full", Reason::MailboxFull),
 ];
 
+/// Exchange Online's directory-based edge blocking answers an address the tenant does not have
+/// with `550 5.4.1 Recipient address rejected: Access denied`. The words alone are Postfix's
+/// generic `check_recipient_access` refusal (`554 5.7.1`, a policy), so they count only with
+/// Microsoft's own mark: its `5.4.1` status or its `….outlook.com` host in the text.
+const EDGE_BLOCKING: &str = "recipient address rejected: access denied";
+
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
     if let Some(hit) = super::first_marker(folded, MARKERS) {
         return Some(hit);
+    }
+    let microsoft = folded.contains(".outlook.com")
+        || ev.status.is_some_and(|s| s.subject == 4 && s.detail == 1);
+    if microsoft && folded.contains(EDGE_BLOCKING) {
+        return Some((Reason::UserUnknown, EDGE_BLOCKING));
     }
     // Exchange Online's range for a banned sending IP; the status alone names it.
     ev.status
@@ -79,6 +84,17 @@ mod tests {
                 Some(Reason::Blocked),
             ),
             ("550 5.7.1 Access denied", Some("5.7.1"), None),
+            (
+                "550 5.4.1 [a@example.org]: Recipient address rejected: Access denied [X.eop-nam02.prod.protection.outlook.com]",
+                None,
+                Some(Reason::UserUnknown),
+            ),
+            // Postfix's own check_recipient_access refusal: a policy, not Microsoft's directory.
+            (
+                "554 5.7.1 <a@example.org>: Recipient address rejected: Access denied",
+                Some("5.7.1"),
+                None,
+            ),
         ];
         for (text, status, want) in cases {
             let ev = Evidence {

@@ -203,6 +203,106 @@ fn user_unknown_after_data_is_filtered() {
     assert_eq!(v.reason, Reason::UserUnknown);
 }
 
+/// Postfix's `Recipient address rejected:` is a prefix: what follows decides, and the prefix
+/// alone makes no address bad. Only a refusal that says nothing more, in a permanent reply,
+/// reads as `userunknown`.
+#[test]
+fn recipient_refusal_prefix_is_decided_by_what_follows() {
+    use smtp_core::status::EnhancedStatus;
+    let reply = |code, status: &str| Evidence {
+        reply_code: Some(code),
+        status: Some(status.parse::<EnhancedStatus>().unwrap()),
+        command: Some(Command::Rcpt),
+        ..Evidence::default()
+    };
+    let cases = [
+        (
+            "<a@example.net>: Recipient address rejected: Greylisted, see http://postgrey.example/help/example.net.html",
+            reply(450, "4.2.0"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: Greylisted, try again in 300 seconds",
+            reply(450, "4.7.1"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Sender address rejected: Greylisted for 5 minutes",
+            reply(451, "4.7.1"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: unverified address: Address verification in progress",
+            reply(450, "4.1.1"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
+            reply(550, "5.1.1"),
+            Some(Reason::UserUnknown),
+        ),
+        (
+            "<a@nowhere.example>: Recipient address rejected: Domain not found",
+            reply(550, "5.1.2"),
+            Some(Reason::HostUnknown),
+        ),
+        (
+            "<a@nowhere.example>: Recipient address rejected: Domain not found",
+            reply(450, "4.1.2"),
+            Some(Reason::NetworkError),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: Policy rejection",
+            reply(554, "5.7.1"),
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: Mailbox is full",
+            reply(452, "4.2.2"),
+            Some(Reason::MailboxFull),
+        ),
+        // What follows names nothing the table knows: the text step does not decide.
+        (
+            "<a@example.net>: Recipient address rejected: Access denied",
+            reply(554, "5.7.1"),
+            None,
+        ),
+        (
+            "<a>: Recipient address rejected: need fully-qualified address",
+            reply(504, "5.5.2"),
+            None,
+        ),
+        // The whole statement: permanent, the address refused with no other cause.
+        (
+            "<a@example.net>: Recipient address rejected.",
+            reply(550, "5.0.0"),
+            Some(Reason::UserUnknown),
+        ),
+        (
+            "550 Recipient rejected",
+            Evidence::default(),
+            Some(Reason::UserUnknown),
+        ),
+        // The same words in a transient reply judge nothing.
+        (
+            "<a@example.net>: Recipient address rejected.",
+            reply(450, "4.0.0"),
+            None,
+        ),
+        (
+            "<a@example.net>: Recipient address rejected",
+            Evidence {
+                reply_code: Some(451),
+                ..Evidence::default()
+            },
+            None,
+        ),
+    ];
+    for (text, ev, want) in cases {
+        assert_eq!(classify(&fold(text), &ev).map(|v| v.reason), want, "{text}");
+    }
+}
+
 #[test]
 fn readings_that_depend_on_other_evidence() {
     use smtp_core::status::EnhancedStatus;
