@@ -42,6 +42,10 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "verification in progress",
         ],
     ),
+    // Postfix's DNSBL template names the client's IP and the zone listing it (`Client host
+    // [192.0.2.1] blocked using zen.spamhaus.org; <the zone's own text>`): whatever the zone's
+    // text says after it (`Return Path RPBL Listed`) is a quote, not the server's reason.
+    (Reason::Blocked, &["] blocked using"]),
     // --- Classic MTAs' group (Sendmail, Exim, qmail, Postfix, …): statements met in their
     // bounces that a broader phrase further down would misread. Kept together to ease merges.
     (Reason::NotCompliantRfc, &["multiple addresses in from"]),
@@ -151,6 +155,9 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "must authenticate",
         ],
     ),
+    // Gmail's statement that the rate of mail is the trouble names the identity it counted
+    // ("from your IP address", "your DKIM domain"): the identity is not an authentication failure.
+    (Reason::RateLimited, &["unusual rate"]),
     (
         Reason::AuthFailure,
         &[
@@ -239,6 +246,7 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "return path",
             "return-path",
             "your address is not",
+            "from domain",
             "not permitted to send",
             "sending address",
             "sender address",
@@ -277,12 +285,12 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "throttl",
             "slow down",
             "at a rate",
-            "unusual rate",
             "unexpected volume",
             "exceeded the rate",
             "sending limit",
             "max message per connection",
-            "temporarily deferred",
+            "per hour",
+            "per minute",
         ],
     ),
     (
@@ -327,6 +335,8 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
             "permanently deferred",
             "mail server is not allowed",
             "not allowed to connect",
+            "not in whitelist",
+            "not whitelisted",
         ],
     ),
     // --- cls-providers group: phrases seen from providers and gateways (kept together so
@@ -695,7 +705,11 @@ pub(crate) const RULES: &[(Reason, &[&str])] = &[
     // Vague statements of a passing trouble: weaker than a statement that delivery was given up.
     (
         Reason::SystemError,
-        &["temporarily unavailable", "try again later"],
+        &[
+            "temporarily unavailable",
+            "try again later",
+            "temporarily deferred",
+        ],
     ),
     (Reason::Filtered, &["filtered", "filter"]),
 ];
@@ -898,6 +912,7 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
 ///   side's policy, `filtered`;
 /// - "`<domain>` does not exist" names a host, not a user;
 /// - an unknown host with a transient (4.x.x) status is a network (DNS) error;
+/// - a line too long at the DATA step is the message breaking RFC 5322's line limit;
 /// - at `MAIL FROM` only the sender is judged, so an address reason there is `rejected`; at the
 ///   connection or `HELO` nothing is known of the recipient yet, so a mailbox reason there is
 ///   the client being `blocked`.
@@ -930,6 +945,11 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
     let reason = match reason {
         // A temporary DNS failure says nothing certain about the domain.
         Reason::HostUnknown if transient => Reason::NetworkError,
+        // A line too long in the data is the message breaking RFC 5322's 998-character line
+        // limit (docomo's `500 Line Too Long`); at a command it is a command syntax error.
+        Reason::SyntaxError if phrase == "line too long" && ev.command == Some(Command::Data) => {
+            Reason::NotCompliantRfc
+        }
         r => r,
     };
     let reason = match (ev.command, reason) {

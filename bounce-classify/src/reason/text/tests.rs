@@ -111,6 +111,30 @@ fn diagnostics() {
             "Your address is on the suppression list",
             Reason::Suppressed,
         ),
+        // The zone's own text after Postfix's DNSBL template is a quote ("Return Path").
+        (
+            "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using rbl.example; Return Path list",
+            Reason::Blocked,
+        ),
+        // The cause after "temporarily deferred due to" decides; the words alone are vague.
+        (
+            "451 Message temporarily deferred due to unresolvable from domain",
+            Reason::Rejected,
+        ),
+        ("451 Message temporarily deferred", Reason::SystemError),
+        // The identity counted is not an authentication failure.
+        (
+            "421 4.7.28 We have seen an unusual rate of mail from your DKIM domain.",
+            Reason::RateLimited,
+        ),
+        (
+            "554 5.2.122 The recipient has had more than its limit of messages per hour.",
+            Reason::RateLimited,
+        ),
+        (
+            "421 4.7.0 Your IP is not in whitelist for this domain",
+            Reason::Blocked,
+        ),
         (
             "550 5.7.1 Poor reputation of the sending domain",
             Reason::BadReputation,
@@ -363,6 +387,13 @@ fn readings_that_depend_on_other_evidence() {
             at(None, Some("4.4.0")),
             Reason::NetworkError,
         ),
+        // A line too long in the data breaks RFC 5322's line limit; at a command it is syntax.
+        (
+            "500 Line Too Long",
+            at(Some(Command::Data), None),
+            Reason::NotCompliantRfc,
+        ),
+        ("500 Line Too Long", at(None, None), Reason::SyntaxError),
     ];
     for (text, ev, want) in cases {
         assert_eq!(
