@@ -152,6 +152,9 @@ pub(super) const RULES: &[Rule] = &[
             "sender's domain",
             "senders domain",
             "from address",
+            // "Invalid From:", "please provide a valid From:": the sender named in the
+            // message is refused.
+            "valid from:",
             "envelope sender",
             "envelope from",
             "mail from address",

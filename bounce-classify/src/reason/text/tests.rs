@@ -122,6 +122,10 @@ fn diagnostics() {
             Reason::Rejected,
         ),
         ("451 Message temporarily deferred", Reason::SystemError),
+        (
+            "550 5.7.1 Domain of the From: is invalid, use a valid From: address",
+            Reason::Rejected,
+        ),
         // The identity counted is not an authentication failure.
         (
             "421 4.7.28 We have seen an unusual rate of mail from your DKIM domain.",
