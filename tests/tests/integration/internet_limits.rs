@@ -68,7 +68,6 @@ async fn greylisting_until_the_client_is_whitelisted() {
 
 /// The greylisting reply as the test above reads it on the wire: a deferral, not a bad address.
 #[test]
-#[ignore = "classifier: postgrey's `450 4.2.0 <rcpt>: Recipient address rejected: Greylisted, see …` is read as userunknown and hard, from a 4xx reply"]
 fn the_classifier_reads_greylisting_as_a_deferral() {
     let v = classify_reply(
         450,
