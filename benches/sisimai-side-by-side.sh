@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 copies=${1:-10}
 corpus=../shared/corpus/sisimai/dev
-[ -d "$corpus" ] || { echo "missing $PWD/$corpus (../shared beside the repository)" >&2; exit 1; }
+# A worktree elsewhere falls back to /work/shared.
+[ -d "$corpus" ] || corpus=/work/shared/corpus/sisimai/dev
+[ -d "$corpus" ] || { echo "missing ../shared/corpus/sisimai/dev (../shared beside the repository) and $corpus" >&2; exit 1; }
 
 if ! perl -MSisimai -e 1 2>/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsisimai-perl >/dev/null

@@ -126,10 +126,15 @@ pub fn data_wire_1mib() -> Vec<u8> {
 }
 
 /// The bounces of the development corpus (`<repo>/../shared/corpus/sisimai/dev`), read at bench
-/// time; `None` when the shared folder is not beside the repository.
+/// time (or from `/work/shared`); `None` when neither exists.
 pub fn bounce_corpus() -> Option<Vec<Vec<u8>>> {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sisimai/dev");
+    // `../shared` beside the repository; a worktree elsewhere falls back to /work/shared.
+    let dir = [
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/sisimai/dev"),
+        std::path::PathBuf::from("/work/shared/corpus/sisimai/dev"),
+    ]
+    .into_iter()
+    .find(|d| d.is_dir())?;
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -43,7 +43,8 @@
 //!    3. `text`: phrases of the diagnostic, in the fixed order of `reason/text.rs` (narrower
 //!       statements first: a refused sender before an unknown host, reputation and rate limits
 //!       before block lists, block lists before spam, hosts before users); a user-unknown text at
-//!       the DATA step reads as `filtered`;
+//!       the DATA step reads as `filtered`; a prefix such as Postfix's `Recipient address
+//!       rejected:` is not a cause (what follows it decides; alone it makes no 4xx reply hard);
 //!    4. `status`: the enhanced status code, only codes that name one failure (`X.1.1`, `X.2.2`,
 //!       `X.7.25`, …; never `X.7.1` or `X.0.0`). A status code never overrides clear text: real
 //!       servers send 5.1.1 for rate limits;
@@ -157,11 +158,7 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         },
     };
     let (decision, ses) = decision::decide(verdict.reason, permanent);
-    let diagnostic: String = f
-        .diagnostic
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let diagnostic: String = scan::words(&f.diagnostic);
     let diagnostic = match diagnostic.char_indices().nth(MAX_DIAGNOSTIC) {
         Some((i, _)) => diagnostic[..i].to_string(),
         None => diagnostic,

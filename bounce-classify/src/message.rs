@@ -5,6 +5,10 @@
 //! charsets; we keep the top-level headers, the human-readable notice, the machine-readable
 //! report parts and the returned message's headers.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::sync::LazyLock;
+
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
 /// Input larger than this is cut before MIME parsing; a bounce's report sits at its start and
@@ -32,6 +36,11 @@ pub(crate) struct Message {
     pub(crate) notice: String,
     /// Header block of the returned message (`message/rfc822` or `text/rfc822-headers`).
     pub(crate) original_headers: String,
+    /// Where the returned message starts in `notice` ([`crate::scan::original_start`]), found on first
+    /// use: several recognisers ask.
+    notice_end: OnceCell<usize>,
+    /// `notice` ASCII-lower-cased, made on first use: several recognisers search it.
+    notice_lower: OnceCell<String>,
 }
 
 impl Message {
@@ -41,6 +50,20 @@ impl Message {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The byte offset in `notice` where the returned copy of the message starts (the notice's
+    /// length when there is none): [`crate::scan::original_start`] of the notice, computed once.
+    pub(crate) fn notice_end(&self) -> usize {
+        *self
+            .notice_end
+            .get_or_init(|| crate::scan::original_start(&self.notice))
+    }
+
+    /// `notice` ASCII-lower-cased (every byte offset the same as in `notice`), made once.
+    pub(crate) fn notice_lower(&self) -> &str {
+        self.notice_lower
+            .get_or_init(|| self.notice.to_ascii_lowercase())
     }
 
     /// `Subject`, or empty.
@@ -60,35 +83,60 @@ impl Message {
 }
 
 /// Makes line ends LF: CRLF and lone CR both become LF. Also drops an mbox `From ` line at the
-/// very start.
-pub(crate) fn normalize(input: &[u8]) -> Vec<u8> {
+/// very start. Input that needs neither is returned as it is, without a copy.
+pub(crate) fn normalize(input: &[u8]) -> Cow<'_, [u8]> {
     let input = &input[..input.len().min(MAX_INPUT)];
-    let mut out = Vec::with_capacity(input.len());
-    let mut i = 0;
-    while i < input.len() {
-        match input[i] {
-            b'\r' => {
+    let mut out = match memchr::memchr(b'\r', input) {
+        None => Cow::Borrowed(input),
+        Some(first) => {
+            let mut out = Vec::with_capacity(input.len());
+            out.extend_from_slice(&input[..first]);
+            let mut rest = &input[first..];
+            // `rest` starts with a CR here.
+            loop {
                 out.push(b'\n');
-                if input.get(i + 1) == Some(&b'\n') {
-                    i += 1;
+                rest = &rest[if rest.get(1) == Some(&b'\n') { 2 } else { 1 }..];
+                match memchr::memchr(b'\r', rest) {
+                    Some(i) => {
+                        out.extend_from_slice(&rest[..i]);
+                        rest = &rest[i..];
+                    }
+                    None => {
+                        out.extend_from_slice(rest);
+                        break;
+                    }
                 }
             }
-            b => out.push(b),
+            Cow::Owned(out)
         }
-        i += 1;
-    }
+    };
     if out.starts_with(b"From ")
         && let Some(eol) = memchr::memchr(b'\n', &out)
     {
-        out.drain(..=eol);
+        match &mut out {
+            Cow::Borrowed(b) => *b = &b[eol + 1..],
+            Cow::Owned(v) => {
+                v.drain(..=eol);
+            }
+        }
     }
     out
 }
 
+/// mail-parser asked for what the MIME walk reads: the MIME header fields are parsed (they
+/// shape the part tree and the decoding); every other field is skipped, since the walk takes
+/// the top-level fields raw (`headers_raw`) and decodes them itself. This spares the parse of
+/// `Received`, address and date fields that nothing here reads.
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .default_header_ignore()
+});
+
 /// Parses a message. `None` when mail-parser finds no message at all.
 pub(crate) fn read(input: &[u8]) -> Option<Message> {
     let bytes = normalize(input);
-    let parsed = MessageParser::default().parse(&bytes[..])?;
+    let parsed = PARSER.parse(&bytes[..])?;
     let mut msg = Message::default();
     for (name, value) in parsed.headers_raw() {
         msg.headers
@@ -121,20 +169,20 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                 }
             }
             body => {
-                let text = match body {
-                    PartType::Text(t) | PartType::Html(t) => cut(t).to_string(),
+                let text: Cow<'_, str> = match body {
+                    PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
                     PartType::Binary(b) | PartType::InlineBinary(b) => {
-                        String::from_utf8_lossy(cut_bytes(b)).into_owned()
+                        String::from_utf8_lossy(cut_bytes(b))
                     }
-                    _ => String::new(),
+                    _ => Cow::Borrowed(""),
                 };
                 match (ctype.as_str(), subtype.as_str()) {
                     ("message", "delivery-status" | "global-delivery-status") => {
-                        msg.delivery_status.push(text)
+                        msg.delivery_status.push(text.into_owned())
                     }
-                    ("message", "feedback-report") => msg.feedback_report = Some(text),
+                    ("message", "feedback-report") => msg.feedback_report = Some(text.into_owned()),
                     ("text" | "message", "rfc822-headers") if msg.original_headers.is_empty() => {
-                        msg.original_headers = text;
+                        msg.original_headers = text.into_owned();
                     }
                     // An attached message mail-parser kept as bytes (encoded transfer).
                     ("message", "rfc822" | "global") if msg.original_headers.is_empty() => {
@@ -217,30 +265,42 @@ pub(crate) fn header_in_block(block: &str, name: &str) -> Option<String> {
                     break;
                 }
             }
-            return Some(decode_words(&value));
+            return Some(decode_words(&value).into_owned());
         }
     }
     None
 }
 
+/// The value's lines trimmed, blank ones dropped, joined by single spaces; one pass, no
+/// intermediate vector (every raw value ends with its line end, so this runs for each field).
 fn unfold(v: &str) -> String {
-    v.split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::with_capacity(v.len());
+    let mut from = 0;
+    // Splitting at the ASCII bytes CR and LF keeps every piece valid UTF-8.
+    for end in memchr::memchr2_iter(b'\n', b'\r', v.as_bytes()).chain([v.len()]) {
+        let piece = v[from..end].trim();
+        from = end + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    out
 }
 
 /// Decodes RFC 2047 encoded words by letting mail-parser read a one-field message.
-fn decode_words(value: &str) -> String {
+fn decode_words(value: &str) -> Cow<'_, str> {
     if !value.contains("=?") {
-        return value.to_string();
+        return Cow::Borrowed(value);
     }
     let raw = format!("Subject: {}\n\n", value.trim());
     MessageParser::default()
         .parse(raw.as_bytes())
-        .and_then(|m| m.subject().map(str::to_string))
-        .unwrap_or_else(|| value.to_string())
+        .and_then(|m| m.subject().map(|s| Cow::Owned(s.to_string())))
+        .unwrap_or(Cow::Borrowed(value))
 }
 
 /// Reduces HTML to text: tags dropped (block tags become line breaks), common entities decoded.
@@ -292,15 +352,40 @@ mod tests {
 
     #[test]
     fn line_ends_become_lf() {
-        let cases: [(&[u8], &[u8]); 5] = [
+        let cases: [(&[u8], &[u8]); 9] = [
             (b"a\r\nb\r\n", b"a\nb\n"),
             (b"a\rb\r", b"a\nb\n"),
             (b"a\nb", b"a\nb"),
             (b"a\r\r\nb", b"a\n\nb"),
             (b"From x@y Mon\nA: b\n", b"A: b\n"),
+            (b"From x@y Mon\r\nA: b\r", b"A: b\n"),
+            (b"\r", b"\n"),
+            (b"\r\n\r\r", b"\n\n\n"),
+            (b"", b""),
         ];
         for (input, want) in cases {
-            assert_eq!(normalize(input), want);
+            assert_eq!(&normalize(input)[..], want);
+        }
+    }
+
+    #[test]
+    fn folded_values_are_unfolded() {
+        let cases = [
+            " a b\n",
+            "from x\n\tby y\r\n  with z\n",
+            "\n\n",
+            "",
+            "one",
+            "caf\u{e9}\r\n \u{a0}na\u{ef}ve \n",
+        ];
+        for v in cases {
+            let want = v
+                .split(['\n', '\r'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert_eq!(unfold(v), want, "{v:?}");
         }
     }
 

@@ -118,6 +118,23 @@ mod tests {
                 false,
             ),
             (550, "No", Some(Command::Data), Reason::OnHold, false),
+            // postgrey's deferral under Postfix's recipient prefix: back off, the address is
+            // not judged.
+            (
+                450,
+                "4.2.0 <a@example.net>: Recipient address rejected: Greylisted, see http://postgrey.example/help/example.net.html",
+                Some(Command::Rcpt),
+                Reason::RateLimited,
+                false,
+            ),
+            // The prefix with a cause no rule reads: not a bad address.
+            (
+                554,
+                "5.7.1 <a@example.net>: Recipient address rejected: Access denied",
+                Some(Command::Rcpt),
+                Reason::SecurityError,
+                false,
+            ),
             (
                 250,
                 "2.0.0 Ok",

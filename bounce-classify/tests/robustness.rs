@@ -114,3 +114,12 @@ Content-Type: message/rfc822\n\nFrom: s@example.org\nSubject: big\n\n"
     assert_eq!(r.recipients.len(), 1);
     assert_eq!(r.recipients[0].recipient, "a@example.com");
 }
+
+/// A malformed multipart tree on which mail-parser 0.11.9's `debug_assert!` fires (found by the
+/// `classify` fuzz target). Its release build recovers; the workspace builds mail-parser without
+/// debug assertions in tests too (root Cargo.toml), so this must not panic.
+#[test]
+fn mail_parsers_debug_assertion_input_does_not_panic() {
+    let input = include_bytes!("../../fuzz/seeds/classify/mail-parser-debug-assert");
+    assert_eq!(classify(input), classify(input));
+}

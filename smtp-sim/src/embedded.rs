@@ -292,7 +292,8 @@ impl SmtpSimBuilder {
         self
     }
 
-    /// Puts the SMTP listener behind the port-25 throttle gate.
+    /// Puts the SMTP listener behind the port-25 throttle gate (default: the scenario's
+    /// `[throttle]`, if any).
     pub fn throttle(mut self, config: ThrottleConfig) -> Self {
         self.throttle = Some(config);
         self
@@ -340,9 +341,11 @@ impl SmtpSimBuilder {
         if self.implicit_tls && certificate.is_none() {
             return Err(io::Error::other("implicit TLS needs a certificate"));
         }
+        // The builder's gate, else the scenario's `[throttle]`.
+        let throttle = self.throttle.or(scenario.internet().throttle);
         let sim = Simulator::new(self.sim.clone(), scenario)?;
         let loopback: SocketAddr = ([127, 0, 0, 1], 0).into();
-        let smtp = match self.throttle {
+        let smtp = match throttle {
             Some(config) => Listener::Gated(Box::new(GatedListener::bind(
                 loopback,
                 config,

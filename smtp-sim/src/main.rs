@@ -243,14 +243,23 @@ async fn run(args: ServeArgs, sim: Simulator, config: ServerConfig) -> ExitCode 
     if !starttls {
         config.tls = None;
     }
-    let smtp = match tokio::net::TcpListener::bind(args.listen).await {
+    // The scenario's `[throttle]` puts the SMTP listener behind the port-25 gate.
+    let throttle = sim.scenario().internet().throttle;
+    let smtp = match throttle {
+        Some(gate) => smtp_sim::throttle::GatedListener::bind(args.listen, gate, sim.config().seed)
+            .map(|l| Listener::Gated(Box::new(l))),
+        None => tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map(Listener::Tcp),
+    };
+    let smtp = match smtp {
         Ok(l) => l,
         Err(e) => {
             eprintln!("smtp-sim: cannot listen on {} for SMTP: {e}", args.listen);
             return ExitCode::FAILURE;
         }
     };
-    let mut listeners = vec![Listener::Tcp(smtp)];
+    let mut listeners = vec![smtp];
     if let Some(addr) = args.tls_listen {
         if config.tls.is_none() {
             // Implicit TLS keeps its certificate even when STARTTLS is off.

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use bounce_classify::{Error, Outcome, RecipientReport};
-use serde_json::{Map, Value, json};
+use bounce_classify::{Command, Decision, Error, Outcome, Reason, RecipientReport, SesBounce};
+use serde::Serialize;
+use serde_json::json;
 
 /// One output line.
 pub(crate) enum Line {
@@ -71,15 +72,10 @@ impl Line {
                 index,
                 report,
             } => {
-                let mut m = Map::new();
-                m.insert("source".into(), json!(source));
-                m.insert("message".into(), json!(message));
-                m.insert("index".into(), json!(index));
-                m.insert("kind".into(), json!("bounce"));
-                if let Ok(Value::Object(r)) = serde_json::to_value(report) {
-                    m.extend(r);
-                }
-                Value::Object(m)
+                return serde_json::to_string(&RecipientJson::new(
+                    source, *message, *index, report,
+                ))
+                .unwrap_or_default();
             }
             Line::NotBounce { source, message } => {
                 json!({"source": source, "message": message, "kind": "not-bounce"})
@@ -131,6 +127,104 @@ impl Line {
                 short(source, 32),
                 message
             ),
+        }
+    }
+}
+
+/// A recipient's JSON line: the report's fields and the line's own (`source`, `message`,
+/// `index`, `kind`), keys in sorted order (the order of a `serde_json::Map`), written straight
+/// from borrowed fields. [`RecipientJson::new`] takes the report apart field by field, so a new
+/// report field does not compile until it has its place here.
+#[derive(Serialize)]
+struct RecipientJson<'a> {
+    action: &'a Option<String>,
+    command: Option<Command>,
+    date: &'a Option<String>,
+    decision: Decision,
+    decoded_by: &'a str,
+    diagnostic: &'a Option<String>,
+    diagnostic_type: &'a Option<String>,
+    feedback_type: &'a Option<String>,
+    hard_bounce: bool,
+    index: usize,
+    kind: &'static str,
+    message: usize,
+    original_recipient: &'a Option<String>,
+    permanent: bool,
+    reason: Reason,
+    recipient: &'a str,
+    remote_mta: &'a Option<String>,
+    reply_code: Option<u16>,
+    reporting_mta: &'a Option<String>,
+    rule: &'a str,
+    ses: Option<SesJson<'a>>,
+    source: &'a str,
+    status: &'a Option<String>,
+}
+
+/// [`SesBounce`] with its keys in sorted order.
+#[derive(Serialize)]
+struct SesJson<'a> {
+    subtype: &'a str,
+    #[serde(rename = "type")]
+    bounce_type: &'a str,
+}
+
+impl<'a> RecipientJson<'a> {
+    fn new(source: &'a str, message: usize, index: usize, report: &'a RecipientReport) -> Self {
+        let RecipientReport {
+            recipient,
+            original_recipient,
+            reason,
+            hard_bounce,
+            permanent,
+            status,
+            reply_code,
+            action,
+            diagnostic,
+            diagnostic_type,
+            remote_mta,
+            reporting_mta,
+            command,
+            date,
+            feedback_type,
+            decoded_by,
+            rule,
+            decision,
+            ses,
+        } = report;
+        RecipientJson {
+            action,
+            command: *command,
+            date,
+            decision: *decision,
+            decoded_by,
+            diagnostic,
+            diagnostic_type,
+            feedback_type,
+            hard_bounce: *hard_bounce,
+            index,
+            kind: "bounce",
+            message,
+            original_recipient,
+            permanent: *permanent,
+            reason: *reason,
+            recipient,
+            remote_mta,
+            reply_code: *reply_code,
+            reporting_mta,
+            rule,
+            ses: ses.as_ref().map(
+                |SesBounce {
+                     bounce_type,
+                     subtype,
+                 }| SesJson {
+                    subtype,
+                    bounce_type,
+                },
+            ),
+            source,
+            status,
         }
     }
 }
@@ -216,5 +310,53 @@ impl fmt::Display for Summary {
             writeln!(f, "  {d:<16} {n:>6}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value};
+
+    use super::*;
+
+    /// The line as a merged `serde_json::Map` writes it: the reference for key order and form.
+    fn via_map(source: &str, message: usize, index: usize, report: &RecipientReport) -> String {
+        let mut m = Map::new();
+        m.insert("source".into(), json!(source));
+        m.insert("message".into(), json!(message));
+        m.insert("index".into(), json!(index));
+        m.insert("kind".into(), json!("bounce"));
+        if let Ok(Value::Object(r)) = serde_json::to_value(report) {
+            m.extend(r);
+        }
+        Value::Object(m).to_string()
+    }
+
+    #[test]
+    fn recipient_lines_keep_the_map_form() {
+        let bounces: [&[u8]; 2] = [
+            b"From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\n\
+Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
+Final-Recipient: rfc822; gone@example.com\nAction: failed\nStatus: 5.1.1\n\
+Remote-MTA: dns; mx.example.com\n\
+Diagnostic-Code: smtp; 550 5.1.1 <gone@example.com>: \"quoted\" \\ User unknown \xc3\xa9\n--b--\n",
+            b"From: postmaster@example.org\nSubject: failure\n\nSorry.\n\nReporting-MTA: dns; x.example\n\n\
+Final-Recipient: rfc822; b@example.com\nAction: delivered\nStatus: 2.0.0\n",
+        ];
+        for raw in bounces {
+            let Outcome::Bounce(report) = bounce_classify::classify(raw) else {
+                panic!("a bounce: {}", String::from_utf8_lossy(raw));
+            };
+            for (i, r) in report.recipients.iter().enumerate() {
+                let line = Line::Recipient {
+                    source: "dir/\"a\".eml".into(),
+                    message: 3,
+                    index: i + 1,
+                    report: Box::new(r.clone()),
+                };
+                assert_eq!(line.to_json(), via_map("dir/\"a\".eml", 3, i + 1, r));
+            }
+        }
     }
 }

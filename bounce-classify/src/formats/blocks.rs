@@ -67,25 +67,14 @@ pub(crate) fn recipient_blocks(notice: &str) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut current: Option<usize> = None;
     for line in notice.lines() {
-        let lower = line.trim_start().to_ascii_lowercase();
-        let is_header = [
-            "from:",
-            "reply-to:",
-            "sender:",
-            "return-path:",
-            "cc:",
-            "message-id:",
-        ]
-        .iter()
-        .any(|h| lower.starts_with(h));
-        let addr = if is_header {
-            None
+        // No `@`, no address: the line only extends the current block.
+        let addr = if memchr::memchr(b'@', line.as_bytes()).is_some() {
+            address_line(line)
         } else {
-            recipient_on_line(line)
+            None
         };
         if let Some(addr) = addr {
-            let key = addr.to_ascii_lowercase();
-            match out.iter().position(|b| b.addr.to_ascii_lowercase() == key) {
+            match out.iter().position(|b| b.addr.eq_ignore_ascii_case(&addr)) {
                 Some(i) => current = Some(i),
                 None => {
                     out.push(Block {
@@ -105,6 +94,27 @@ pub(crate) fn recipient_blocks(notice: &str) -> Vec<Block> {
         }
     }
     out
+}
+
+/// The address a line of the notice opens a block for, unless the line is a header field of a
+/// quoted message.
+fn address_line(line: &str) -> Option<String> {
+    let head = line.trim_start();
+    let is_header = [
+        "from:",
+        "reply-to:",
+        "sender:",
+        "return-path:",
+        "cc:",
+        "message-id:",
+    ]
+    .iter()
+    .any(|h| scan::starts_with_ci(head, h));
+    if is_header {
+        None
+    } else {
+        recipient_on_line(line)
+    }
 }
 
 #[cfg(test)]

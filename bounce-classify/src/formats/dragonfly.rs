@@ -22,6 +22,7 @@ use super::plaintext::found;
 use super::{Decoded, Found};
 use crate::message::Message;
 use crate::reason::Reason;
+use crate::scan;
 
 const MARKER: &str = "this is the dragonfly mail agent";
 const RECIPIENT: &str = "there was an error delivering your mail to ";
@@ -35,9 +36,9 @@ const OWN: &[(&str, Reason)] = &[
 
 /// Decodes a DMA bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
-    lower.find(MARKER)?;
-    let at = lower.find(RECIPIENT)? + RECIPIENT.len();
+    let lower = msg.notice_lower();
+    scan::find(lower, MARKER)?;
+    let at = scan::find(lower, RECIPIENT)? + RECIPIENT.len();
     let line_end = lower[at..].find('\n').map_or(lower.len(), |i| at + i);
     let recipient = msg.notice[at..line_end]
         .trim()
@@ -49,7 +50,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     }
     let end = ENDS
         .iter()
-        .filter_map(|m| lower[line_end..].find(m))
+        .filter_map(|m| scan::find(&lower[line_end..], m))
         .min()
         .map_or(lower.len(), |i| line_end + i);
     let text = msg.notice[line_end..end].trim().to_string();

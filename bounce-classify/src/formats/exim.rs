@@ -33,6 +33,7 @@
 use super::{Decoded, Found, plaintext, recipient_blocks};
 use crate::message::Message;
 use crate::reason::Reason;
+use crate::scan;
 
 const MARKER: &str = "this message was created automatically by mail delivery software";
 const FAILED: &[&str] = &[
@@ -66,13 +67,12 @@ const END: &str = "------ this is a copy of ";
 
 /// Decodes an Exim bounce or delay warning.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let notice = msg.notice.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = notice.to_ascii_lowercase();
-    if !lower.contains(MARKER) && !is_exim_sender(msg) {
+    let lower = scan::words(msg.notice_lower());
+    if !scan::contains(&lower, MARKER) && !is_exim_sender(msg) {
         return None;
     }
-    let delayed = lower.contains(DELAYED);
-    if !delayed && !FAILED.iter().any(|m| lower.contains(m)) {
+    let delayed = scan::contains(&lower, DELAYED);
+    if !delayed && !FAILED.iter().any(|m| scan::contains(&lower, m)) {
         return None;
     }
     let mut d = Decoded {
@@ -85,14 +85,9 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         // reader falls back on `X-Failed-Recipients`.
         d.recipients = plaintext::decode(msg)?.recipients;
     }
-    let malformed = lower.contains("incorrectly constructed");
+    let malformed = scan::contains(&lower, "incorrectly constructed");
     for f in &mut d.recipients {
-        let text = f
-            .diagnostic
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_ascii_lowercase();
+        let text = scan::words(&f.diagnostic).to_ascii_lowercase();
         f.reason = OWN
             .iter()
             .find(|(p, _)| text.contains(p))
@@ -107,15 +102,15 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
 
 /// The recipients listed after the announcing line, each with its indented details.
 fn listed(msg: &Message) -> Vec<Found> {
-    let lower = msg.notice.to_ascii_lowercase();
+    let lower = msg.notice_lower();
     let Some(start) = LIST_STARTS
         .iter()
-        .filter_map(|m| lower.find(m).map(|i| i + m.len()))
+        .filter_map(|m| scan::find(lower, m).map(|i| i + m.len()))
         .min()
     else {
         return Vec::new();
     };
-    let end = lower[start..].find(END).map_or(lower.len(), |i| start + i);
+    let end = scan::find(&lower[start..], END).map_or(lower.len(), |i| start + i);
     let section = &msg.notice[start..end];
     recipient_blocks(section)
         .into_iter()

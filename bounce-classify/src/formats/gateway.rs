@@ -10,6 +10,10 @@
 //! A product is recognised by what it writes into the bounce's own header fields or its notice:
 //! never by the returned message alone, which any sender could have written.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::message::Message;
 
 /// Where a marker is looked for.
@@ -72,6 +76,12 @@ const BANNERS: &[&str] = &[
 
 /// The diagnostic without product names (ASCII case-insensitive).
 pub(crate) fn strip_banners(text: &str) -> String {
+    static ANY_BANNER: LazyLock<AhoCorasick> =
+        LazyLock::new(|| crate::scan::phrases(BANNERS.iter().copied()));
+    if !ANY_BANNER.is_match(&text.to_ascii_lowercase()) {
+        // The common case: no product name, nothing to take out.
+        return text.to_string();
+    }
     let mut out = text.to_string();
     for banner in BANNERS {
         while let Some(at) = out.to_ascii_lowercase().find(banner) {
@@ -92,8 +102,8 @@ pub(crate) fn product(msg: &Message) -> Option<&'static str> {
             }),
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
-                let end = crate::scan::original_start(&msg.notice);
-                msg.notice[..end].contains(marker)
+                let end = msg.notice_end();
+                crate::scan::contains(&msg.notice[..end], marker)
             }
         };
         hit.then_some(*name)

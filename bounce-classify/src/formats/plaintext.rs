@@ -21,7 +21,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     if !looks_like_bounce(msg) {
         return None;
     }
-    let end = scan::original_start(&msg.notice);
+    let end = msg.notice_end();
     let notice = &msg.notice[..end];
     let own: Vec<String> = [msg.from(), msg.header("to").unwrap_or("")]
         .iter()

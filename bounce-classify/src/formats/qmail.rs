@@ -28,6 +28,7 @@ use super::{Decoded, recipient_blocks};
 use crate::message::Message;
 use crate::reason::Reason;
 use crate::report::Command;
+use crate::scan;
 
 const MARKERS: &[&str] = &["this is the qmail-send program", "qmail-send program at "];
 const ENDS: &[&str] = &[
@@ -56,18 +57,18 @@ const OWN: &[(&str, Reason)] = &[
 
 /// Decodes a qmail bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
-    let start = MARKERS.iter().find_map(|m| lower.find(m))?;
+    let lower = msg.notice_lower();
+    let start = MARKERS.iter().find_map(|m| scan::find(lower, m))?;
     let end = ENDS
         .iter()
-        .filter_map(|m| lower[start..].find(m))
+        .filter_map(|m| scan::find(&lower[start..], m))
         .min()
         .map_or(lower.len(), |i| start + i);
     let section = &msg.notice[start..end];
     let recipients = recipient_blocks(section)
         .into_iter()
         .map(|b| {
-            let flat = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let flat = scan::words(&b.text);
             let flat_lower = flat.to_ascii_lowercase();
             let gave_up = flat_lower.contains(QUEUE_TOO_LONG);
             // Keep the remote reply and qmail's statement; drop the give-up sentences.

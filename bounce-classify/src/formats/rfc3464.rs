@@ -21,14 +21,13 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         .map(|t| DeliveryStatus::parse(t))
         .filter(|d| !d.recipients.is_empty())
         .collect();
-    let notice_end = scan::original_start(&msg.notice);
+    let notice_end = msg.notice_end();
     let notice = &msg.notice[..notice_end];
     if reports.is_empty() {
         // Fields written into the text body.
-        let lower = msg.notice.to_ascii_lowercase();
-        let at = lower
-            .find("\nfinal-recipient:")
-            .or_else(|| lower.find("\noriginal-recipient:"))?;
+        let lower = msg.notice_lower();
+        let at = scan::find(lower, "\nfinal-recipient:")
+            .or_else(|| scan::find(lower, "\noriginal-recipient:"))?;
         let start = lower[..at].rfind("\nreporting-mta:").unwrap_or(at);
         let d = DeliveryStatus::parse(&msg.notice[start..]);
         let usable = d

@@ -24,6 +24,7 @@
 use super::{Decoded, rfc3464};
 use crate::message::Message;
 use crate::reason::Reason;
+use crate::scan;
 
 const MARKERS: &[&str] = &[
     "----- transcript of session follows -----",
@@ -33,8 +34,8 @@ const MARKERS: &[&str] = &[
 
 /// Decodes a Sendmail DSN.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
-    if !MARKERS.iter().any(|m| lower.contains(m)) || msg.delivery_status.is_empty() {
+    let lower = msg.notice_lower();
+    if !MARKERS.iter().any(|m| scan::contains(lower, m)) || msg.delivery_status.is_empty() {
         return None;
     }
     let mut d = rfc3464::decode(msg)?;

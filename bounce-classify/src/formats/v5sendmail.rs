@@ -35,11 +35,11 @@ const ENDS: &[&str] = &[
 
 /// Decodes a transcript-only Sendmail bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
-    let start = lower.find(START)? + START.len();
+    let lower = msg.notice_lower();
+    let start = scan::find(lower, START)? + START.len();
     let end = ENDS
         .iter()
-        .filter_map(|m| lower[start..].find(m))
+        .filter_map(|m| scan::find(&lower[start..], m))
         .min()
         .map_or(lower.len(), |i| start + i);
     let mut context: Vec<&str> = Vec::new();

@@ -4,6 +4,8 @@
 //! SmartScreen codes (`SC-001`…`SC-004`); Exchange Online writes `RESOLVER.*` component codes and
 //! its own enhanced status codes (`5.7.606`–`5.7.649` for banned sending IPs).
 
+use smtp_core::status::StatusClass;
+
 use super::Hit;
 use crate::reason::{Evidence, Reason};
 
@@ -18,12 +20,6 @@ const MARKERS: &[(&str, Reason)] = &[
     ("sc-002", Reason::Blocked),
     ("sc-003", Reason::Blocked),
     ("sc-004", Reason::Blocked),
-    // Exchange Online's directory-based edge blocking answers an address the tenant does not
-    // have with "Recipient address rejected: Access denied" (5.4.1).
-    (
-        "recipient address rejected: access denied",
-        Reason::UserUnknown,
-    ),
     ("resolver.adr.recipientnotfound", Reason::UserUnknown),
     ("resolver.adr.recipnotfound", Reason::UserUnknown),
     ("resolver.adr.exrecipnotfound", Reason::UserUnknown),
@@ -34,14 +30,40 @@ const MARKERS: &[(&str, Reason)] = &[
     ("mailbox.full", Reason::MailboxFull),
 ];
 
+/// Exchange Online's directory-based edge blocking answers an address the tenant does not have
+/// with `550 5.4.1 Recipient address rejected: Access denied`. The words alone are Postfix's
+/// generic `check_recipient_access` refusal (`554 5.7.1`, a policy), so they count only with
+/// Microsoft's own mark: its `5.4.1` status or its `….outlook.com` host in the text.
+const EDGE_BLOCKING: &str = "recipient address rejected: access denied";
+
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
     if let Some(hit) = super::first_marker(folded, MARKERS) {
         return Some(hit);
     }
+    let microsoft = folded.contains(".outlook.com")
+        || ev.status.is_some_and(|s| s.subject == 4 && s.detail == 1);
+    if microsoft && folded.contains(EDGE_BLOCKING) {
+        return Some((Reason::UserUnknown, EDGE_BLOCKING));
+    }
     // Exchange Online's range for a banned sending IP; the status alone names it.
-    ev.status
+    if let Some(hit) = ev
+        .status
         .filter(|s| s.subject == 7 && (606..=649).contains(&s.detail))
         .map(|_| (Reason::Blocked, "x.7.606-649"))
+    {
+        return Some(hit);
+    }
+    // Exchange Online throttles a sending IP with transient codes 4.7.500–4.7.699 ("Server
+    // busy. Please try again later from [ip]. (AS…)"). When the text names the cause (4.7.650
+    // "rate limited due to IP reputation"), the text step reads it.
+    ev.status
+        .filter(|s| {
+            s.class == StatusClass::PersistentTransient
+                && s.subject == 7
+                && (500..=699).contains(&s.detail)
+        })
+        .filter(|_| !folded.contains("reputation"))
+        .map(|_| (Reason::RateLimited, "4.7.500-699"))
 }
 
 #[cfg(test)]
@@ -79,6 +101,27 @@ mod tests {
                 Some(Reason::Blocked),
             ),
             ("550 5.7.1 Access denied", Some("5.7.1"), None),
+            (
+                "451 4.7.500 Server busy. Please try again later from [192.0.2.1]. (AS1234)",
+                Some("4.7.500"),
+                Some(Reason::RateLimited),
+            ),
+            (
+                "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation.",
+                Some("4.7.650"),
+                None,
+            ),
+            (
+                "550 5.4.1 [a@example.org]: Recipient address rejected: Access denied [X.eop-nam02.prod.protection.outlook.com]",
+                None,
+                Some(Reason::UserUnknown),
+            ),
+            // Postfix's own check_recipient_access refusal: a policy, not Microsoft's directory.
+            (
+                "554 5.7.1 <a@example.org>: Recipient address rejected: Access denied",
+                Some("5.7.1"),
+                None,
+            ),
         ];
         for (text, status, want) in cases {
             let ev = Evidence {

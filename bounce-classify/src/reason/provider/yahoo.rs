@@ -2,7 +2,7 @@
 //!
 //! Yahoo puts a code in brackets into its replies (`[TSS04]`, `[BL21]`); the postmaster pages
 //! explain them. `[TSS04]`/`[TSS05]`/`[IPTS04]`/`[IPTS05]` defer the sending IP at `MAIL FROM`
-//! for volume or complaints; `[TSS06]`/`[TSS09]`/`[TSS11]` refuse it for good; `[BL21]`/`[BL23]`
+//! for volume or complaints (its reputation); `[TSS06]`/`[TSS09]`/`[TSS11]` refuse it for good; `[BL21]`/`[BL23]`
 //! name the block list it is on.
 
 use super::Hit;
@@ -28,11 +28,13 @@ const DEFERRALS: &[&str] = &["[tss04]", "[tss05]", "[ipts04]", "[ipts05]"];
 
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
     if let Some(code) = DEFERRALS.iter().find(|c| folded.contains(*c)) {
-        // At MAIL FROM (where Yahoo sends them) the sender is refused; at another step the same
-        // code only slows the sender down.
+        // The code names the sending IP's standing (its volume or the complaints about it):
+        // `badreputation`. At MAIL FROM, where Yahoo sends it, the refusal is the sender's
+        // transaction (the step's reading, `rejected`); the decision is the same either way
+        // (fix the sending infrastructure).
         let reason = match ev.command {
-            Some(Command::Mail) | None => Reason::Rejected,
-            _ => Reason::RateLimited,
+            Some(Command::Mail) => Reason::Rejected,
+            _ => Reason::BadReputation,
         };
         return Some((reason, code));
     }
@@ -70,11 +72,11 @@ mod tests {
         );
         assert_eq!(
             classify(&text, &at(None)).map(|h| h.0),
-            Some(Reason::Rejected)
+            Some(Reason::BadReputation)
         );
         assert_eq!(
             classify(&text, &at(Some(Command::Rcpt))).map(|h| h.0),
-            Some(Reason::RateLimited)
+            Some(Reason::BadReputation)
         );
     }
 

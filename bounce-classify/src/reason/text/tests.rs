@@ -5,7 +5,7 @@ use super::*;
 #[test]
 fn every_phrase_decides_for_its_rule() {
     let mut shadowed = Vec::new();
-    for (reason, phrases) in RULES {
+    for (reason, phrases) in rules() {
         for phrase in *phrases {
             let p = phrase.trim_start_matches('^').trim_end_matches('$');
             let text = fold(&format!("zz {p} zz"));
@@ -111,6 +111,34 @@ fn diagnostics() {
             "Your address is on the suppression list",
             Reason::Suppressed,
         ),
+        // The zone's own text after Postfix's DNSBL template is a quote ("Return Path").
+        (
+            "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using rbl.example; Return Path list",
+            Reason::Blocked,
+        ),
+        // The cause after "temporarily deferred due to" decides; the words alone are vague.
+        (
+            "451 Message temporarily deferred due to unresolvable from domain",
+            Reason::Rejected,
+        ),
+        ("451 Message temporarily deferred", Reason::SystemError),
+        (
+            "550 5.7.1 Domain of the From: is invalid, use a valid From: address",
+            Reason::Rejected,
+        ),
+        // The identity counted is not an authentication failure.
+        (
+            "421 4.7.28 We have seen an unusual rate of mail from your DKIM domain.",
+            Reason::RateLimited,
+        ),
+        (
+            "554 5.2.122 The recipient has had more than its limit of messages per hour.",
+            Reason::RateLimited,
+        ),
+        (
+            "421 4.7.0 Your IP is not in whitelist for this domain",
+            Reason::Blocked,
+        ),
         (
             "550 5.7.1 Poor reputation of the sending domain",
             Reason::BadReputation,
@@ -203,6 +231,106 @@ fn user_unknown_after_data_is_filtered() {
     assert_eq!(v.reason, Reason::UserUnknown);
 }
 
+/// Postfix's `Recipient address rejected:` is a prefix: what follows decides, and the prefix
+/// alone makes no address bad. Only a refusal that says nothing more, in a permanent reply,
+/// reads as `userunknown`.
+#[test]
+fn recipient_refusal_prefix_is_decided_by_what_follows() {
+    use smtp_core::status::EnhancedStatus;
+    let reply = |code, status: &str| Evidence {
+        reply_code: Some(code),
+        status: Some(status.parse::<EnhancedStatus>().unwrap()),
+        command: Some(Command::Rcpt),
+        ..Evidence::default()
+    };
+    let cases = [
+        (
+            "<a@example.net>: Recipient address rejected: Greylisted, see http://postgrey.example/help/example.net.html",
+            reply(450, "4.2.0"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: Greylisted, try again in 300 seconds",
+            reply(450, "4.7.1"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Sender address rejected: Greylisted for 5 minutes",
+            reply(451, "4.7.1"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: unverified address: Address verification in progress",
+            reply(450, "4.1.1"),
+            Some(Reason::RateLimited),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: User unknown in virtual mailbox table",
+            reply(550, "5.1.1"),
+            Some(Reason::UserUnknown),
+        ),
+        (
+            "<a@nowhere.example>: Recipient address rejected: Domain not found",
+            reply(550, "5.1.2"),
+            Some(Reason::HostUnknown),
+        ),
+        (
+            "<a@nowhere.example>: Recipient address rejected: Domain not found",
+            reply(450, "4.1.2"),
+            Some(Reason::NetworkError),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: Policy rejection",
+            reply(554, "5.7.1"),
+            Some(Reason::PolicyViolation),
+        ),
+        (
+            "<a@example.net>: Recipient address rejected: Mailbox is full",
+            reply(452, "4.2.2"),
+            Some(Reason::MailboxFull),
+        ),
+        // What follows names nothing the table knows: the text step does not decide.
+        (
+            "<a@example.net>: Recipient address rejected: Access denied",
+            reply(554, "5.7.1"),
+            None,
+        ),
+        (
+            "<a>: Recipient address rejected: need fully-qualified address",
+            reply(504, "5.5.2"),
+            None,
+        ),
+        // The whole statement: permanent, the address refused with no other cause.
+        (
+            "<a@example.net>: Recipient address rejected.",
+            reply(550, "5.0.0"),
+            Some(Reason::UserUnknown),
+        ),
+        (
+            "550 Recipient rejected",
+            Evidence::default(),
+            Some(Reason::UserUnknown),
+        ),
+        // The same words in a transient reply judge nothing.
+        (
+            "<a@example.net>: Recipient address rejected.",
+            reply(450, "4.0.0"),
+            None,
+        ),
+        (
+            "<a@example.net>: Recipient address rejected",
+            Evidence {
+                reply_code: Some(451),
+                ..Evidence::default()
+            },
+            None,
+        ),
+    ];
+    for (text, ev, want) in cases {
+        assert_eq!(classify(&fold(text), &ev).map(|v| v.reason), want, "{text}");
+    }
+}
+
 #[test]
 fn readings_that_depend_on_other_evidence() {
     use smtp_core::status::EnhancedStatus;
@@ -263,6 +391,13 @@ fn readings_that_depend_on_other_evidence() {
             at(None, Some("4.4.0")),
             Reason::NetworkError,
         ),
+        // A line too long in the data breaks RFC 5322's line limit; at a command it is syntax.
+        (
+            "500 Line Too Long",
+            at(Some(Command::Data), None),
+            Reason::NotCompliantRfc,
+        ),
+        ("500 Line Too Long", at(None, None), Reason::SyntaxError),
     ];
     for (text, ev, want) in cases {
         assert_eq!(
@@ -286,4 +421,66 @@ fn folding() {
     assert!(has("a spf b", "^spf$"));
     assert!(!has("spfx", "^spf$"));
     assert!(has("x-spf", "^spf$"));
+}
+
+/// The one-pass [`first_match`] agrees with trying [`has`] on each phrase in table order, on
+/// texts that hold several phrases (with and without word boundaries around them).
+#[test]
+fn first_match_is_the_table_order() {
+    fn reference(folded: &str) -> Option<(Reason, &'static str)> {
+        rules().find_map(|(reason, phrases)| {
+            phrases
+                .iter()
+                .find(|p| has(folded, p))
+                .map(|p| (*reason, *p))
+        })
+    }
+    let all: Vec<&str> = rules()
+        .flat_map(|(_, phrases)| phrases.iter())
+        .map(|p| p.trim_start_matches('^').trim_end_matches('$'))
+        .collect();
+    let n = all.len();
+    let mut checked = 0;
+    for (i, a) in all.iter().enumerate() {
+        // Pair each phrase with phrases far from it in the table, in both orders, glued to
+        // letters or set apart by spaces.
+        for b in [all[(i * 7 + 3) % n], all[n - 1 - i], all[(i + n / 2) % n]] {
+            for text in [
+                format!("zz {a} zz {b} zz"),
+                format!("{b} {a}"),
+                format!("x{a}x {b}"),
+                format!("{a}{b}"),
+                format!("{b}x{a}"),
+            ] {
+                let folded = fold(&text);
+                assert_eq!(first_match(&folded), reference(&folded), "{folded:?}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} texts checked");
+}
+
+/// The ASCII path of [`fold`] gives what the general path gives.
+#[test]
+fn ascii_folding_is_the_general_folding() {
+    fn general(text: &str) -> String {
+        // The same text with one non-ASCII word appended takes the general path; the word is
+        // then cut off again.
+        let folded = fold(&format!("{text}\n\u{e9}"));
+        folded
+            .strip_suffix("\u{e9}")
+            .map(|f| f.strip_suffix(' ').unwrap_or(f).to_string())
+            .unwrap_or(folded)
+    }
+    let cases = [
+        "550-5.7.26 Unauthenticated email\n550-5.7.26 DMARC  policy\n550 5.7.26 end",
+        "  Mixed CASE\ttext\r\n\x0bwith\x0c odd\x1f spaces  ",
+        "550 5.1.1 <A@B.C>: Recipient address rejected\n    User unknown (in reply to RCPT TO\n command)",
+        "one",
+        "a\n\n\nb",
+    ];
+    for text in cases {
+        assert_eq!(fold(text), general(text), "{text:?}");
+    }
 }

@@ -82,7 +82,8 @@ pub struct ClientInfo {
     pub addr: Option<IpAddr>,
     /// The client's port, when known.
     pub port: Option<u16>,
-    /// The client's host name (XCLIENT `NAME`).
+    /// The client's host name (XCLIENT `NAME`); `[UNAVAILABLE]` or `[TEMPUNAVAIL]` as sent when
+    /// the client says the reverse lookup failed permanently or temporarily.
     pub name: Option<String>,
     /// The HELO name given by XCLIENT `HELO`.
     pub helo: Option<String>,

@@ -41,7 +41,9 @@ pub(super) fn apply(
                     Some(value.parse().map_err(|_| BadAttribute)?)
                 }
             }
-            "NAME" => next.name = text(),
+            // Kept as sent when unknown: the markers say the lookup failed (permanently or
+            // temporarily), which a server's reverse-name checks act on.
+            "NAME" => next.name = Some(value.to_owned()),
             "HELO" => next.helo = text(),
             "PROTO" => {
                 if !unknown
@@ -107,7 +109,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.addr, Some("2001:db8::5".parse().unwrap()));
-        assert_eq!(c.name, None);
+        assert_eq!(c.name.as_deref(), Some("[UNAVAILABLE]"));
         assert_eq!(c.login.as_deref(), Some("alice"), "unnamed attributes stay");
         for bad in [
             "XCLIENT ADDR=not-an-ip\r\n",

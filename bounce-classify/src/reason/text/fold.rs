@@ -1,0 +1,96 @@
+//! Folding a diagnostic for matching: lower case, continuation prefixes removed, white space
+//! collapsed.
+
+/// Folds text for matching: lower case, continuation prefixes (`550-5.1.1 `) removed, white space
+/// collapsed to single spaces.
+pub(crate) fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        return drop_inner_prefixes(fold_ascii(text));
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        let mut l = line.trim();
+        if i > 0 {
+            l = strip_reply_prefix(l);
+        }
+        for word in l.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if word.is_ascii() {
+                let at = out.len();
+                out.push_str(word);
+                out[at..].make_ascii_lowercase();
+            } else {
+                for c in word.chars() {
+                    out.extend(c.to_lowercase());
+                }
+            }
+        }
+    }
+    drop_inner_prefixes(out)
+}
+
+/// [`fold`]'s first step for ASCII text, byte by byte: the same lines, prefixes and words
+/// (`char::is_whitespace` on ASCII is space, tab, LF, VT, FF and CR), lower-cased.
+fn fold_ascii(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        let mut l = line.trim();
+        if i > 0 {
+            l = strip_reply_prefix(l);
+        }
+        let mut gap = !out.is_empty();
+        for &b in l.as_bytes() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
+                gap = !out.is_empty();
+            } else {
+                if gap {
+                    out.push(b' ');
+                    gap = false;
+                }
+                out.push(b.to_ascii_lowercase());
+            }
+        }
+    }
+    // ASCII in, ASCII out.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A multi-line reply flattened into one line by the reporting MTA (Postfix does this) keeps
+/// its continuation prefixes inside the text: `550-5.7.1 Messages with multiple 550 5.7.1
+/// addresses in From:`. Later copies of the leading `code[- ]status` prefix are removed.
+fn drop_inner_prefixes(folded: String) -> String {
+    let b = folded.as_bytes();
+    if b.len() < 5 || !b[..3].iter().all(u8::is_ascii_digit) || !matches!(b[3], b'-' | b' ') {
+        return folded;
+    }
+    let Some((_, n)) = smtp_core::status::EnhancedStatus::parse_prefix(&b[4..]) else {
+        return folded;
+    };
+    let status = &folded[4..4 + n];
+    let code = &folded[..3];
+    let head_len = 4 + n;
+    let mut rest = folded[head_len..].to_string();
+    for sep in ['-', ' '] {
+        rest = rest.replace(&format!(" {code}{sep}{status} "), " ");
+    }
+    format!("{}{rest}", &folded[..head_len])
+}
+
+/// `550-5.1.1 text` or `550 5.1.1 text` → `text` (only the code and status).
+fn strip_reply_prefix(l: &str) -> &str {
+    let b = l.as_bytes();
+    if b.len() >= 4
+        && b[..3].iter().all(u8::is_ascii_digit)
+        && matches!(b[0], b'2' | b'4' | b'5')
+        && matches!(b[3], b'-' | b' ')
+    {
+        let rest = l[4..].trim_start();
+        if let Some((_, n)) = smtp_core::status::EnhancedStatus::parse_prefix(rest.as_bytes()) {
+            return rest[n..].trim_start();
+        }
+        return rest;
+    }
+    l
+}
