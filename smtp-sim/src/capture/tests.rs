@@ -293,3 +293,49 @@ fn no_report_to_the_null_sender() {
         assert!(c.outbox.entries().is_empty());
     });
 }
+
+#[test]
+fn delivery_claims_built_reports_once_and_records_the_outcome() {
+    let entry = |to: &str| OutboxEntry {
+        id: 0,
+        kind: ReportKind::Bounce,
+        to: to.into(),
+        recipient: "gone@example.net".into(),
+        message: crate::types::MessageId(1),
+        session: SessionId(1),
+        rule: None,
+        status: None,
+        text: None,
+        created: Timestamp(0),
+        state: OutboxState::Pending,
+        delivery: None,
+        content: None,
+    };
+    let mut outbox = Outbox::default();
+    let pending = outbox.push(entry("a@example.org")).unwrap();
+    let built = outbox.push(entry("b@example.org")).unwrap();
+    assert!(outbox.set_content(built, b"report".to_vec()));
+    // Only the built entry is claimed, and only once.
+    assert_eq!(
+        outbox.claim_built(),
+        [(built, "b@example.org".to_owned(), b"report".to_vec())]
+    );
+    assert_eq!(outbox.get(built).unwrap().state, OutboxState::Sending);
+    assert!(outbox.claim_built().is_empty());
+    assert_eq!(outbox.get(pending).unwrap().state, OutboxState::Pending);
+
+    assert!(outbox.set_delivery(built, false, "550 5.1.1 no".into()));
+    let e = outbox.get(built).unwrap();
+    assert_eq!(
+        (e.state, e.delivery.as_deref()),
+        (OutboxState::Failed, Some("550 5.1.1 no"))
+    );
+    // The JSON listing shows the outcome.
+    let json = serde_json::to_value(e).unwrap();
+    assert_eq!(json["state"], "failed");
+    assert_eq!(json["delivery"], "550 5.1.1 no");
+    assert!(
+        !outbox.set_delivery(99, true, String::new()),
+        "no such entry"
+    );
+}
