@@ -172,7 +172,7 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                 let text: Cow<'_, str> = match body {
                     PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
                     PartType::Binary(b) | PartType::InlineBinary(b) => {
-                        String::from_utf8_lossy(cut_bytes(b))
+                        lossy(cut_bytes(b))
                     }
                     _ => Cow::Borrowed(""),
                 };
@@ -217,12 +217,22 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
         // A multipart whose boundary does not match its parts (seen in real bounces): read the
         // raw body as text so that recognisers still see the notice and any DSN fields.
         let body_at = memchr::memmem::find(&bytes, b"\n\n").map_or(bytes.len(), |i| i + 2);
-        msg.notice = String::from_utf8_lossy(cut_bytes(&bytes[body_at..])).into_owned();
+        msg.notice = lossy(cut_bytes(&bytes[body_at..])).into_owned();
     }
     if msg.notice.contains('\r') {
         msg.notice = msg.notice.replace("\r\n", "\n").replace('\r', "\n");
     }
     Some(msg)
+}
+
+/// `String::from_utf8_lossy`, with the common case (valid UTF-8, mostly ASCII) checked first by
+/// `str::from_utf8`, whose word-at-a-time ASCII path is several times faster than the lossy
+/// chunk walk over the same bytes.
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 fn cut(s: &str) -> &str {
@@ -244,7 +254,7 @@ fn cut_bytes(b: &[u8]) -> &[u8] {
 fn header_block(raw: &[u8]) -> String {
     let raw = cut_bytes(raw);
     let end = memchr::memmem::find(raw, b"\n\n").unwrap_or(raw.len());
-    String::from_utf8_lossy(&raw[..end]).into_owned()
+    lossy(&raw[..end]).into_owned()
 }
 
 /// Finds header `name` (lower-case) in a header block; folded lines are joined.
