@@ -152,7 +152,9 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
         msg.report_type = ct.attribute("report-type").map(|s| s.to_ascii_lowercase());
     }
     let mut has_plain = false;
-    let mut html = String::new();
+    // HTML renderings are reduced to text only when no plain part exists (the common
+    // multipart/alternative carries both, and the HTML one is often the larger).
+    let mut htmls: Vec<Cow<'_, str>> = Vec::new();
     for part in &parsed.parts {
         let (ctype, subtype) = match part.content_type() {
             Some(ct) => (
@@ -189,10 +191,7 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                         msg.original_headers = header_block(text.as_bytes());
                     }
                     ("text" | "message", "rfc822-headers") | ("message", _) => {}
-                    ("text", "html") => {
-                        html.push_str(&html_to_text(&text));
-                        html.push('\n');
-                    }
+                    ("text", "html") => htmls.push(text),
                     ("text", _) => {
                         has_plain = true;
                         msg.notice.push_str(&text);
@@ -204,6 +203,11 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
         }
     }
     if !has_plain {
+        let mut html = String::new();
+        for text in &htmls {
+            html.push_str(&html_to_text(text));
+            html.push('\n');
+        }
         msg.notice = html;
     }
     // (A multipart/alternative holds renderings of one text and no returned message: its short
