@@ -57,7 +57,7 @@ impl Message {
     pub(crate) fn notice_end(&self) -> usize {
         *self
             .notice_end
-            .get_or_init(|| crate::scan::original_start(&self.notice))
+            .get_or_init(|| crate::scan::original_start_in(&self.notice, self.notice_lower()))
     }
 
     /// `notice` ASCII-lower-cased (every byte offset the same as in `notice`), made once.
@@ -173,9 +173,7 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
             body => {
                 let text: Cow<'_, str> = match body {
                     PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
-                    PartType::Binary(b) | PartType::InlineBinary(b) => {
-                        lossy(cut_bytes(b))
-                    }
+                    PartType::Binary(b) | PartType::InlineBinary(b) => lossy(cut_bytes(b)),
                     _ => Cow::Borrowed(""),
                 };
                 match (ctype.as_str(), subtype.as_str()) {
