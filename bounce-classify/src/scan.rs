@@ -329,34 +329,56 @@ fn transcript_command(text: &str) -> Option<Command> {
 /// `----- Original message -----`, …) or a header block of the returned message. Returns the
 /// byte offset of that line, or the text length.
 pub(crate) fn original_start(text: &str) -> usize {
+    original_start_in(text, &text.to_ascii_lowercase())
+}
+
+/// [`original_start`] with `lower` = `text` ASCII-lower-cased given (a message keeps its
+/// notice's lower-case copy). Rather than walking every line, it searches the lower-cased text
+/// from the end of the first non-blank line for the markers and the two header names, and
+/// checks each hit's line; the first line that qualifies is the answer.
+pub(crate) fn original_start_in(text: &str, lower: &str) -> usize {
     static MARKERS_AC: LazyLock<AhoCorasick> = LazyLock::new(|| phrases(MARKERS.iter().copied()));
+    static HEADERS_AC: LazyLock<AhoCorasick> =
+        LazyLock::new(|| phrases(["return-path:", "received: from"]));
     let b = text.as_bytes();
-    let lower = text.to_ascii_lowercase();
-    // One pass of the automaton over the text; no marker spans a line end, so a line holds a
-    // marker exactly when one of these (non-overlapping) matches starts in it.
-    let mut markers = MARKERS_AC.find_iter(&lower).peekable();
-    let mut offset = 0;
-    let mut seen_text = false;
-    while offset < b.len() {
-        let end = memchr::memchr(b'\n', &b[offset..]).map_or(b.len(), |i| offset + i + 1);
-        let line = &text[offset..end];
-        if seen_text {
-            while markers.next_if(|m| m.start() < offset).is_some() {}
-            let has_marker = markers.peek().is_some_and(|m| m.start() < end);
-            let l = line.trim_start();
-            if has_marker && !starts_with_ci(l, "----- transcript of session follows") {
-                return offset;
-            }
-            if starts_with_ci(l, "return-path:") || starts_with_ci(l, "received: from") {
-                return offset;
-            }
+    // Only lines after the first one holding text count.
+    let mut from = 0;
+    loop {
+        if from >= b.len() {
+            return text.len();
         }
-        if !line.trim().is_empty() {
-            seen_text = true;
+        let end = memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i + 1);
+        let blank = text[from..end].trim().is_empty();
+        from = end;
+        if !blank {
+            break;
         }
-        offset = end;
     }
-    text.len()
+    if from >= b.len() {
+        return text.len();
+    }
+    let line_start = |at: usize| memchr::memrchr(b'\n', &b[..at]).map_or(0, |i| i + 1);
+    // No marker spans a line end, so the (non-overlapping, leftmost-first) matches found in a
+    // line do not depend on where the search started, as long as it started at a line start.
+    let marker = MARKERS_AC
+        .find_iter(&lower[from..])
+        .map(|m| line_start(from + m.start()))
+        .find(|&ls| {
+            !starts_with_ci(
+                text[ls..].trim_start(),
+                "----- transcript of session follows",
+            )
+        });
+    // A header name counts at the start of its line (after white space only).
+    let header = HEADERS_AC
+        .find_iter(&lower[from..])
+        .map(|m| (line_start(from + m.start()), from + m.start()))
+        .find(|&(ls, at)| text[ls..at].trim_start().is_empty())
+        .map(|(ls, _)| ls);
+    match (marker, header) {
+        (Some(a), Some(h)) => a.min(h),
+        (a, h) => a.or(h).unwrap_or(text.len()),
+    }
 }
 
 /// The lines that start the returned message (lower-case; none spans a line end).
@@ -490,6 +512,86 @@ mod tests {
         }
         assert_eq!(find("abc abc", "c a"), Some(2));
         assert!(contains("xyz", "yz") && !contains("xyz", "zy"));
+    }
+
+    /// The line-by-line walk `original_start` replaced, kept as the oracle.
+    fn original_start_by_lines(text: &str) -> usize {
+        static MARKERS_AC: LazyLock<AhoCorasick> =
+            LazyLock::new(|| phrases(MARKERS.iter().copied()));
+        let b = text.as_bytes();
+        let lower = text.to_ascii_lowercase();
+        // One pass of the automaton over the text; no marker spans a line end, so a line holds a
+        // marker exactly when one of these (non-overlapping) matches starts in it.
+        let mut markers = MARKERS_AC.find_iter(&lower).peekable();
+        let mut offset = 0;
+        let mut seen_text = false;
+        while offset < b.len() {
+            let end = memchr::memchr(b'\n', &b[offset..]).map_or(b.len(), |i| offset + i + 1);
+            let line = &text[offset..end];
+            if seen_text {
+                while markers.next_if(|m| m.start() < offset).is_some() {}
+                let has_marker = markers.peek().is_some_and(|m| m.start() < end);
+                let l = line.trim_start();
+                if has_marker && !starts_with_ci(l, "----- transcript of session follows") {
+                    return offset;
+                }
+                if starts_with_ci(l, "return-path:") || starts_with_ci(l, "received: from") {
+                    return offset;
+                }
+            }
+            if !line.trim().is_empty() {
+                seen_text = true;
+            }
+            offset = end;
+        }
+        text.len()
+    }
+
+    #[test]
+    fn original_start_agrees_with_the_line_walk() {
+        let texts = [
+            "",
+            "\n\n",
+            "just text\n",
+            "Below this line is a copy of the message.\nReturn-Path: <a@b>\n",
+            "Hi\n  Return-Path: <a@b>\n",
+            "Hi\nx Return-Path: <a@b>\nReceived: from y\n",
+            "Hi\n----- Transcript of session follows -----\n--- Below this line is a copy of the message.\n",
+            "Hi\n----- transcript of session follows ----- original message follows\nmore\n",
+            "\n  \nfirst\n\u{a0}Received: from x\nOriginal message follows\n",
+            "Original message follows\nsecond\n",
+            "text\nsome ----- Original Message ----- here",
+            "text\nRECEIVED: FROM x",
+            "caf\u{e9}\n\u{2003}return-path: x\n",
+        ];
+        for t in texts {
+            assert_eq!(original_start(t), original_start_by_lines(t), "{t:?}");
+        }
+        for corpus in ["dev", "dev-crlf"] {
+            let Some(dir) = corpus_dir(corpus) else {
+                eprintln!("corpus {corpus} missing: comparison on the corpus skipped");
+                continue;
+            };
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let raw = std::fs::read(entry.unwrap().path()).unwrap();
+                let t = String::from_utf8_lossy(&raw);
+                for from in [0, t.len() / 3] {
+                    let from = (from..=t.len()).find(|&i| t.is_char_boundary(i)).unwrap();
+                    let t = &t[from..];
+                    assert_eq!(original_start(t), original_start_by_lines(t));
+                }
+            }
+        }
+    }
+
+    fn corpus_dir(name: &str) -> Option<std::path::PathBuf> {
+        let repo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/sisimai/");
+        [
+            std::path::PathBuf::from(repo).join(name),
+            std::path::PathBuf::from("/work/shared/corpus/sisimai").join(name),
+        ]
+        .into_iter()
+        .find(|p| p.is_dir())
     }
 
     #[test]

@@ -117,8 +117,10 @@ impl Bucket {
         let (cap128, per) = (u128::from(cap), u128::from(limit.per_ms));
         let gained = elapsed * cap128 / per;
         // Only the time turned into whole units is used up, so that frequent calls lose no
-        // refill to rounding.
-        let used = u64::try_from(gained * per / cap128).unwrap_or(u64::MAX);
+        // refill to rounding; rounded up, so that no part of a millisecond that already paid for
+        // a unit pays again on the next call (gained * per / cap <= elapsed, so the ceiling is
+        // still within the elapsed time).
+        let used = u64::try_from((gained * per).div_ceil(cap128)).unwrap_or(u64::MAX);
         self.level = self
             .level
             .saturating_add(u64::try_from(gained).unwrap_or(u64::MAX))

@@ -81,7 +81,7 @@ pub(crate) fn lines(input: &str) -> impl Iterator<Item = &str> {
         if rest.is_empty() {
             return None;
         }
-        match rest.find(['\r', '\n']) {
+        match memchr::memchr2(b'\r', b'\n', rest.as_bytes()) {
             Some(i) => {
                 let line = &rest[..i];
                 let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
@@ -125,8 +125,12 @@ pub(crate) fn unfold(input: &str) -> Vec<Option<Field>> {
             out.push(Some(field));
         }
     }
+    // Trimmed in place: no second allocation per field.
     for f in out.iter_mut().flatten() {
-        f.value = f.value.trim().to_string();
+        let end = f.value.trim_end().len();
+        f.value.truncate(end);
+        let start = f.value.len() - f.value.trim_start().len();
+        f.value.drain(..start);
     }
     out
 }
