@@ -101,7 +101,7 @@ fn json(bytes: &[u8]) -> Value {
 }
 
 #[tokio::test]
-async fn health_says_the_listener_is_not_built() {
+async fn health_says_when_no_smtp_listener_runs_beside_the_api() {
     let sim = populated();
     let (status, _, body) = call(&sim, "GET", "/health", None).await;
     assert_eq!(status, StatusCode::OK);
