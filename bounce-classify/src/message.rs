@@ -358,6 +358,15 @@ pub(crate) fn html_to_text(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The message `raw` (written with LF line ends) read three times: with LF, CRLF and CR line
+/// ends, as real bounces come. Tests of every recogniser run on all three.
+#[cfg(test)]
+pub(crate) fn with_each_line_end(raw: &str) -> impl Iterator<Item = Message> + '_ {
+    ["\n", "\r\n", "\r"]
+        .into_iter()
+        .map(move |eol| read(raw.replace('\n', eol).as_bytes()).expect("a message"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -430,8 +439,7 @@ Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n-
 Content-Type: text/plain\n\nThe mail system said no.\n--B\nContent-Type: message/delivery-status\n\n\
 Reporting-MTA: dns; example.org\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\n--B\n\
 Content-Type: text/rfc822-headers\n\nTo: a@example.com\nSubject: hi\n--B--\n";
-        for eol in ["\n", "\r\n", "\r"] {
-            let m = read(raw.replace('\n', eol).as_bytes()).unwrap();
+        for m in with_each_line_end(raw) {
             assert_eq!(m.content_type, "multipart/report");
             assert_eq!(m.report_type.as_deref(), Some("delivery-status"));
             assert_eq!(m.delivery_status.len(), 1);

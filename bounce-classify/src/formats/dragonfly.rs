@@ -109,8 +109,7 @@ Message headers follow.\n\nTo: <postmaster@example.com>\nFrom: <s@mx.example.org
         ];
         for (body, reason, command, code) in cases {
             let raw = bounce(body);
-            for eol in ["\n", "\r\n", "\r"] {
-                let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+            for m in crate::message::with_each_line_end(&raw) {
                 let d = decode(&m).unwrap();
                 let r = &d.recipients[0];
                 // A system address is a real recipient here: DMA names it explicitly.

@@ -204,8 +204,7 @@ recipients. This is a permanent error. The following address(es) failed:";
         ];
         for (intro, blocks, reason, action) in cases {
             let raw = bounce(intro, blocks);
-            for eol in ["\n", "\r\n", "\r"] {
-                let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+            for m in crate::message::with_each_line_end(&raw) {
                 let d = decode(&m).unwrap();
                 let r = &d.recipients[0];
                 assert_eq!(r.recipient, "a@example.com");

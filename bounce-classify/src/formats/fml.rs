@@ -97,8 +97,7 @@ If you know the general guide of this list, please send mail with\nthe mail body
                 "From: cats-admin@example.org\nTo: s@example.net\n\
 X-MLServer: fml [fml 4.0.3 release (20011202/4.0.3)]\n{rest}"
             );
-            for eol in ["\n", "\r\n", "\r"] {
-                let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+            for m in crate::message::with_each_line_end(&raw) {
                 let got = decode(&m).map(|d| {
                     let f = &d.recipients[0];
                     (f.recipient.clone(), f.reason.unwrap())

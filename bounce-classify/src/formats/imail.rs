@@ -121,8 +121,7 @@ mod tests {
 Subject: Undeliverable Mail\nX-Mailer: <SMTP32 v9.23>\n\n{body}\nOriginal message follows.\n\n\
 Received: from x\nTo: b@example.com\n"
             );
-            for eol in ["\n", "\r\n", "\r"] {
-                let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+            for m in crate::message::with_each_line_end(&raw) {
                 let d = decode(&m).unwrap();
                 assert_eq!(d.recipients.len(), 1, "{body}");
                 let f = &d.recipients[0];

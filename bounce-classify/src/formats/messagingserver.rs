@@ -146,8 +146,7 @@ Your message cannot be delivered to the following recipients:\n\n\
   Diagnostic code: smtp;550 5.1.1 <a@example.com>... User unknown\n\
   Remote system: dns;mx.example.com (TCP|192.0.2.9|47323|192.0.2.1|25) (mx ESMTP)\n\n\
   Recipient address: b@example.com\n  Reason: Over quota\n";
-        for eol in ["\n", "\r\n", "\r"] {
-            let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+        for m in crate::message::with_each_line_end(raw) {
             let d = decode(&m).unwrap();
             let got: Vec<_> = d
                 .recipients

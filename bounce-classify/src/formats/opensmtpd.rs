@@ -139,8 +139,7 @@ Subject: Delivery status notification: error\n\n    Hi!\n\n\
             ),
         ];
         for (raw, want) in cases {
-            for eol in ["\n", "\r\n", "\r"] {
-                let m = crate::message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+            for m in crate::message::with_each_line_end(&raw) {
                 let d = decode(&m).unwrap();
                 let got: Vec<_> = d
                     .recipients

@@ -47,8 +47,7 @@ Content-Type: text/plain\n\nDelivery failed.\n--B\nContent-Type: message/deliver
 Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822;a@example.com\nAction: failed\n\
 Status: 5.2.1 (mailbox disabled, not accepting messages)\n\
 Diagnostic-Code: smtp;550 5.2.1 <a@example.com>... User Unknown\nX-PowerMTA-BounceCategory: bad-mailbox\n--B--\n";
-        for eol in ["\n", "\r\n", "\r"] {
-            let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+        for m in crate::message::with_each_line_end(raw) {
             let d = decode(&m).unwrap();
             assert_eq!(d.format, "powermta");
             assert!(

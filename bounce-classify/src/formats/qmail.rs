@@ -137,8 +137,7 @@ This is a permanent error; I've given up. Sorry it didn't work out.\n\n{paragrap
 <d@example.com>:\nSorry, I wasn't able to establish an SMTP connection. (#4.4.1)\nI'm not going to try again; this message has been in the queue too long.\n\n\
 <e@example.com>:\nUnable to contact LDAP server. (#4.4.3)I'm not going to try again; this\nmessage has been in the queue too long.\n",
         );
-        for eol in ["\n", "\r\n", "\r"] {
-            let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+        for m in crate::message::with_each_line_end(&raw) {
             let d = decode(&m).unwrap();
             let got: Vec<_> = d
                 .recipients

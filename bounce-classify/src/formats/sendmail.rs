@@ -87,7 +87,6 @@ fn full_reply(notice: &str, first: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message;
 
     #[test]
     fn completes_the_diagnostic_from_the_transcript() {
@@ -102,8 +101,7 @@ Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
 Final-Recipient: RFC822; a@example.com\nAction: failed\nStatus: 5.7.0\n\
 Diagnostic-Code: SMTP; 552-5.7.0 Blocked because the content is\n\n\
 Final-Recipient: RFC822; b@example.com\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: X-Unix; 71\n--B--\n";
-        for eol in ["\n", "\r\n", "\r"] {
-            let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+        for m in crate::message::with_each_line_end(raw) {
             let d = decode(&m).unwrap();
             assert_eq!(d.format, "sendmail");
             assert_eq!(

@@ -102,7 +102,6 @@ fn recipient_line(l: &str) -> Option<(String, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message;
     use crate::report::Command;
 
     #[test]
@@ -115,8 +114,7 @@ While talking to mx.example.com:\n>>> MAIL From:<s@example.org>\n<<< 501 <s@exam
 554 <b@example.net>... 550 Host unknown (Authoritative answer from name server)\n\
 While talking to mx.example.edu:\n>>> RCPT To:<c@example.edu>\n<<< 550 No such user here\n\
 550 <c@example.edu>... User unknown\n\n   ----- Unsent message follows -----\nTo: a@example.com\n";
-        for eol in ["\n", "\r\n", "\r"] {
-            let m = message::read(raw.replace('\n', eol).as_bytes()).unwrap();
+        for m in crate::message::with_each_line_end(raw) {
             let d = decode(&m).unwrap();
             let got: Vec<_> = d
                 .recipients
