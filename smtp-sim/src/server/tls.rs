@@ -81,12 +81,14 @@ impl TlsSetup {
             .with_safe_default_protocol_versions()
             .map_err(TlsError::Rustls)?
             .with_no_client_auth()
-            .with_single_cert(chain.clone(), key)
+            .with_single_cert(chain, key)
             .map_err(TlsError::Rustls)?;
-        let leaf = &chain[0];
+        // The chain parsed, so its first block is there.
+        let certificate_pem =
+            first_certificate_block(cert).ok_or_else(|| TlsError::Pem("no certificate".into()))?;
         Ok(TlsSetup {
             config: Arc::new(config),
-            certificate_pem: pem_of(leaf),
+            certificate_pem,
         })
     }
 
@@ -101,28 +103,12 @@ impl TlsSetup {
     }
 }
 
-/// PEM text of a DER certificate (RFC 7468: base64 in lines of 64).
-fn pem_of(der: &CertificateDer<'_>) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for chunk in der.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                b64.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                b64.push('=');
-            }
-        }
-    }
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push('\n');
-    }
-    out.push_str("-----END CERTIFICATE-----\n");
-    out
+/// The first certificate block of a PEM text (the leaf), as written, for a test client to trust.
+fn first_certificate_block(pem: &[u8]) -> Option<String> {
+    const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
+    const END: &[u8] = b"-----END CERTIFICATE-----";
+    let start = pem.windows(BEGIN.len()).position(|w| w == BEGIN)?;
+    let len = pem[start..].windows(END.len()).position(|w| w == END)? + END.len();
+    let block = String::from_utf8_lossy(&pem[start..start + len]);
+    Some(format!("{block}\n"))
 }
