@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p benches --example ratio [commands|replies|data|classify]`; `core`
 //! runs only smtp-core's command paths and `classify-only` only bounce-classify over the
-//! development corpus (ten times), for a profiler.
+//! development corpus (ten times) and `parse-only` only mail-parser's parse of it, for a profiler.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -83,7 +83,7 @@ fn main() {
         }
         return;
     }
-    if which == "classify" || which == "classify-only" {
+    if which == "classify" || which == "classify-only" || which == "parse-only" {
         let corpus = benches::bounce_corpus().expect("../shared/corpus/sisimai/dev is missing");
         let ours = || {
             let n = corpus
@@ -106,6 +106,12 @@ fn main() {
                 .count();
             black_box(n);
         };
+        if which == "parse-only" {
+            for _ in 0..10 {
+                theirs();
+            }
+            return;
+        }
         let (mut a, mut b) = (f64::MAX, f64::MAX);
         for _ in 0..15 {
             a = a.min(min_time(3, 5, ours));

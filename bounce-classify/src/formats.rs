@@ -107,7 +107,7 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
     let product = gateway::product(msg);
     for r in &mut decoded.recipients {
         r.gateway = product;
-        r.diagnostic = gateway::strip_banners(&r.diagnostic);
+        r.diagnostic = gateway::strip_banners(std::mem::take(&mut r.diagnostic));
     }
     Some(decoded)
 }

@@ -75,14 +75,14 @@ const BANNERS: &[&str] = &[
 ];
 
 /// The diagnostic without product names (ASCII case-insensitive).
-pub(crate) fn strip_banners(text: &str) -> String {
+pub(crate) fn strip_banners(text: String) -> String {
     static ANY_BANNER: LazyLock<AhoCorasick> =
         LazyLock::new(|| crate::scan::phrases(BANNERS.iter().copied()));
     if !ANY_BANNER.is_match(&text.to_ascii_lowercase()) {
         // The common case: no product name, nothing to take out.
-        return text.to_string();
+        return text;
     }
-    let mut out = text.to_string();
+    let mut out = text;
     for banner in BANNERS {
         while let Some(at) = out.to_ascii_lowercase().find(banner) {
             out.replace_range(at..at + banner.len(), "");
@@ -164,11 +164,11 @@ mod tests {
     #[test]
     fn banners_are_not_evidence() {
         assert_eq!(
-            strip_banners("Message from InterScan Messaging Security Suite: unable"),
+            strip_banners("Message from InterScan Messaging Security Suite: unable".to_string()),
             "Message from : unable"
         );
-        assert_eq!(strip_banners("「M-Filter」が 550 no"), "「」が 550 no");
-        assert_eq!(strip_banners("content filter"), "content filter");
+        assert_eq!(strip_banners("「M-Filter」が 550 no".to_string()), "「」が 550 no");
+        assert_eq!(strip_banners("content filter".to_string()), "content filter");
     }
 
     #[test]

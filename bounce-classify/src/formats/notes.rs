@@ -43,7 +43,7 @@ const BECAUSE: &str = "because:";
 
 /// Decodes a Lotus Notes or Domino bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
+    let lower = msg.notice_lower();
     let mut recipients = if let Some(at) = lower.find(REASONS) {
         failure_reasons(msg, &lower, at)
     } else if lower.contains(NOT_DELIVERED) && lower.contains(BECAUSE) {
