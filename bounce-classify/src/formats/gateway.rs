@@ -195,8 +195,14 @@ mod tests {
             strip_banners("Message from InterScan Messaging Security Suite: unable".to_string()),
             "Message from : unable"
         );
-        assert_eq!(strip_banners("「M-Filter」が 550 no".to_string()), "「」が 550 no");
-        assert_eq!(strip_banners("content filter".to_string()), "content filter");
+        assert_eq!(
+            strip_banners("「M-Filter」が 550 no".to_string()),
+            "「」が 550 no"
+        );
+        assert_eq!(
+            strip_banners("content filter".to_string()),
+            "content filter"
+        );
     }
 
     #[test]
