@@ -5,8 +5,11 @@
 
 use bounce_classify::{Outcome, Reason, classify};
 
-/// `(name, message, [(recipient, reason)])`.
-const CASES: &[(&str, &str, &[(&str, Reason)])] = &[
+/// The recipients a bounce must give, in order, with their reasons.
+type Expected = &'static [(&'static str, Reason)];
+
+/// `(name, message, expected)`.
+const CASES: &[(&str, &str, Expected)] = &[
     (
         "hmail",
         r#"Return-Path: <>

@@ -67,10 +67,10 @@ const ADMIN_ENDS: &[&str] = &["original message headers:", "original message hea
 /// Decodes an Exchange bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice_lower();
-    let mut recipients = if let Some(start) = after_any(&lower, LEGACY_LISTS) {
+    let mut recipients = if let Some(start) = after_any(lower, LEGACY_LISTS) {
         legacy(msg, start)
     } else if lower.contains(ADMIN) && MODERN_LISTS.iter().any(|m| lower.contains(m)) {
-        modern(msg, &lower)
+        modern(msg, lower)
     } else {
         return None;
     };
