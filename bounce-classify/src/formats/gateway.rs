@@ -110,9 +110,8 @@ pub(crate) fn product(msg: &Message) -> Option<&'static str> {
     PRODUCTS.iter().find_map(|(name, place, marker)| {
         let hit = match place {
             Place::Header(h) => msg
-                .headers
-                .iter()
-                .any(|(n, v)| n == h && contains_ci(v, marker)),
+                .headers()
+                .any(|(n, v)| n == *h && contains_ci(v, marker)),
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
                 let end = msg.notice_end();
