@@ -144,6 +144,7 @@ fn recipient_report(f: Found, format: &str, reporting_mta: Option<&str>) -> Reci
         action: f.action.as_deref(),
         format_fallback: f.fallback,
         gateway: f.gateway,
+        markers: None,
     };
     let verdict = decide(&ev);
     let permanent = match (status, f.reply_code) {

@@ -135,6 +135,9 @@ pub(crate) struct Evidence<'a> {
     pub(crate) format_fallback: Option<Reason>,
     /// The filtering gateway or relay product that wrote the bounce, if known.
     pub(crate) gateway: Option<&'static str>,
+    /// The provider markers the text contains, found in one pass by the provider step for the
+    /// rules it runs; `None` elsewhere (the rules then search the text for each marker).
+    pub(crate) markers: Option<&'a [&'static str]>,
 }
 
 /// The reason and the name of the rule that gave it.

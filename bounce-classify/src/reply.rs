@@ -56,6 +56,7 @@ pub fn classify_reply(
             action: None,
             format_fallback: None,
             gateway: None,
+            markers: None,
         };
         let v = decide(&ev);
         (v.reason, v.describe())

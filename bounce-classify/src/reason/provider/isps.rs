@@ -4,16 +4,16 @@
 use super::Hit;
 use crate::reason::{Evidence, Reason};
 
-const MARKERS: &[(&str, Reason)] = &[
+pub(super) const MARKERS: &[(&str, Reason)] = &[
     // iCloud calls an address that no longer exists "inactive".
     ("inactive email address", Reason::UserUnknown),
 ];
 
-pub(super) fn classify(folded: &str, _ev: &Evidence<'_>) -> Hit {
+pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
     orange(folded)
         .or_else(|| aup(folded))
         .or_else(|| cloudflare(folded))
-        .or_else(|| super::first_marker(folded, MARKERS))
+        .or_else(|| super::first_marker(folded, MARKERS, ev))
 }
 
 /// Orange (`OFR…_nnn`, wanadoo.fr, orange.fr) and La Poste (`LPN…_nnn`) end their replies with
