@@ -33,8 +33,8 @@ use super::{Evidence, Reason, Verdict};
 /// A provider rule's answer: the reason and the code or phrase that gave it.
 type Hit = Option<(Reason, &'static str)>;
 
-/// Every marker the provider rules look for: their tables, Yahoo's deferral codes and
-/// Microsoft's host. The provider step finds all of them in one pass over the text
+/// Every marker the provider rules look for: their tables, Yahoo's deferral codes,
+/// Microsoft's host, and the words other readers need before they look closer. The provider step finds all of them in one pass over the text
 /// ([`present`]) instead of one search per marker.
 fn all_markers() -> impl Iterator<Item = &'static str> {
     let tables = [
@@ -50,6 +50,8 @@ fn all_markers() -> impl Iterator<Item = &'static str> {
         .map(|(m, _)| *m)
         .chain(yahoo::DEFERRALS.iter().copied())
         .chain([microsoft::OUTLOOK])
+        .chain(isps::ORANGE)
+        .chain([isps::AUP, isps::UPSTREAM, carriers::USER_UNKNOWN])
 }
 
 /// The markers of [`all_markers`] that occur in `folded`, each once, in no particular order
