@@ -27,5 +27,8 @@ fn allocations_per_message() {
         theirs.count_total as f64 / n as f64,
         theirs.bytes_total as f64 / n as f64,
     );
-    assert!(theirs.count_total > 0 && ours.count_total > 0, "the counter counts");
+    assert!(
+        theirs.count_total > 0 && ours.count_total > 0,
+        "the counter counts"
+    );
 }

@@ -10,8 +10,6 @@
 //! A product is recognised by what it writes into the bounce's own header fields or its notice:
 //! never by the returned message alone, which any sender could have written.
 
-
-
 use crate::message::Message;
 
 /// Where a marker is looked for.

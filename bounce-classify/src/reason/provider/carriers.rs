@@ -8,7 +8,8 @@ use super::Hit;
 use crate::reason::{Evidence, Reason};
 
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
-    (super::has_marker(folded, USER_UNKNOWN, ev) && empty_address_user_unknown(folded)).then_some((Reason::Filtered, "<code> : user unknown"))
+    (super::has_marker(folded, USER_UNKNOWN, ev) && empty_address_user_unknown(folded))
+        .then_some((Reason::Filtered, "<code> : user unknown"))
 }
 
 /// The words of the refusal.
