@@ -206,28 +206,33 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                 }
             }
             body => {
-                let text: Cow<'_, str> = match body {
-                    PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
-                    PartType::Binary(b) | PartType::InlineBinary(b) => lossy(cut_bytes(b)),
-                    _ => Cow::Borrowed(""),
+                // Made only for the parts that are read (an attachment is not converted).
+                let text = || -> Cow<'_, str> {
+                    match body {
+                        PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
+                        PartType::Binary(b) | PartType::InlineBinary(b) => lossy(cut_bytes(b)),
+                        _ => Cow::Borrowed(""),
+                    }
                 };
                 match (ctype.as_str(), subtype.as_str()) {
                     ("message", "delivery-status" | "global-delivery-status") => {
-                        msg.delivery_status.push(text.into_owned())
+                        msg.delivery_status.push(text().into_owned())
                     }
-                    ("message", "feedback-report") => msg.feedback_report = Some(text.into_owned()),
+                    ("message", "feedback-report") => {
+                        msg.feedback_report = Some(text().into_owned())
+                    }
                     ("text" | "message", "rfc822-headers") if msg.original_headers.is_empty() => {
-                        msg.original_headers = text.into_owned();
+                        msg.original_headers = text().into_owned();
                     }
                     // An attached message mail-parser kept as bytes (encoded transfer).
                     ("message", "rfc822" | "global") if msg.original_headers.is_empty() => {
-                        msg.original_headers = header_block(text.as_bytes());
+                        msg.original_headers = header_block(text().as_bytes());
                     }
                     ("text" | "message", "rfc822-headers") | ("message", _) => {}
-                    ("text", "html") => htmls.push(text),
+                    ("text", "html") => htmls.push(text()),
                     ("text", _) => {
                         has_plain = true;
-                        msg.notice.push_str(&text);
+                        msg.notice.push_str(&text());
                         msg.notice.push('\n');
                     }
                     _ => {}
