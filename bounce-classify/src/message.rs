@@ -192,11 +192,8 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
     let mut htmls: Vec<Cow<'_, str>> = Vec::new();
     for part in &parsed.parts {
         let (ctype, subtype) = match part.content_type() {
-            Some(ct) => (
-                ct.ctype().to_ascii_lowercase(),
-                ct.subtype().unwrap_or("").to_ascii_lowercase(),
-            ),
-            None => ("text".to_string(), "plain".to_string()),
+            Some(ct) => (lower(ct.ctype()), lower(ct.subtype().unwrap_or(""))),
+            None => (Cow::Borrowed("text"), Cow::Borrowed("plain")),
         };
         match &part.body {
             PartType::Multipart(_) => {}
@@ -214,7 +211,7 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                         _ => Cow::Borrowed(""),
                     }
                 };
-                match (ctype.as_str(), subtype.as_str()) {
+                match (&*ctype, &*subtype) {
                     ("message", "delivery-status" | "global-delivery-status") => {
                         msg.delivery_status.push(text().into_owned())
                     }
@@ -265,6 +262,15 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
         msg.notice = msg.notice.replace("\r\n", "\n").replace('\r', "\n");
     }
     Some(msg)
+}
+
+/// `s` ASCII-lower-cased, copied only when it has an upper-case letter.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// `String::from_utf8_lossy`, with the common case (valid UTF-8, mostly ASCII) checked first by
