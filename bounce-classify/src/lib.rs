@@ -145,6 +145,7 @@ fn recipient_report(f: Found, format: &str, reporting_mta: Option<&str>) -> Reci
         format_fallback: f.fallback,
         gateway: f.gateway,
         markers: None,
+        phrase: None,
     };
     let verdict = decide(&ev);
     let permanent = match (status, f.reply_code) {

@@ -5,7 +5,7 @@
 
 mod codes;
 mod fallback;
-mod provider;
+pub(crate) mod provider;
 mod text;
 
 use std::fmt;
@@ -138,6 +138,8 @@ pub(crate) struct Evidence<'a> {
     /// The provider markers the text contains, found in one pass by the provider step for the
     /// rules it runs; `None` elsewhere (the rules then search the text for each marker).
     pub(crate) markers: Option<&'a [&'static str]>,
+    /// The text step's first phrase in the text, when the same pass found it; `None` elsewhere.
+    pub(crate) phrase: Option<Option<(Reason, &'static str)>>,
 }
 
 /// The reason and the name of the rule that gave it.
@@ -169,6 +171,14 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Verdict {
         };
     }
     let folded = text::fold(ev.text);
+    // One pass over the text finds the phrase the text step reads and the provider markers.
+    let mut markers = Vec::new();
+    let phrase = text::scan(&folded, Some(&mut markers));
+    let ev = &Evidence {
+        markers: Some(&markers),
+        phrase: Some(phrase),
+        ..ev.clone()
+    };
     if let Some(v) = provider::classify(&folded, ev) {
         return v;
     }

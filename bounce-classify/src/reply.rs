@@ -57,6 +57,7 @@ pub fn classify_reply(
             format_fallback: None,
             gateway: None,
             markers: None,
+            phrase: None,
         };
         let v = decide(&ev);
         (v.reason, v.describe())

@@ -24,19 +24,16 @@ mod isps;
 mod microsoft;
 mod yahoo;
 
-use std::sync::LazyLock;
-
-use aho_corasick::{AhoCorasick, MatchKind};
-
 use super::{Evidence, Reason, Verdict};
 
 /// A provider rule's answer: the reason and the code or phrase that gave it.
 type Hit = Option<(Reason, &'static str)>;
 
 /// Every marker the provider rules look for: their tables, Yahoo's deferral codes,
-/// Microsoft's host, and the words other readers need before they look closer. The provider step finds all of them in one pass over the text
-/// ([`present`]) instead of one search per marker.
-fn all_markers() -> impl Iterator<Item = &'static str> {
+/// Microsoft's host, and the words other readers need before they look closer. The decision
+/// finds all of them in its one pass over the text (`text::scan`, with the text step's
+/// phrases) instead of one search per marker.
+pub(crate) fn all_markers() -> impl Iterator<Item = &'static str> {
     let tables = [
         gateways::MARKERS,
         google::MARKERS,
@@ -54,33 +51,8 @@ fn all_markers() -> impl Iterator<Item = &'static str> {
         .chain([isps::AUP, isps::UPSTREAM, carriers::USER_UNKNOWN])
 }
 
-/// The markers of [`all_markers`] that occur in `folded`, each once, in no particular order
-/// (empty, without an allocation, for most texts).
-fn present(folded: &str) -> Vec<&'static str> {
-    static MARKERS: LazyLock<(AhoCorasick, Vec<&'static str>)> = LazyLock::new(|| {
-        let mut all: Vec<&'static str> = all_markers().collect();
-        all.sort_unstable();
-        all.dedup();
-        // Overlapping search (every marker at every place) needs the standard match kind.
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&all)
-            .expect("the provider markers build into an automaton");
-        (automaton, all)
-    });
-    let (automaton, all) = &*MARKERS;
-    let mut found: Vec<&'static str> = Vec::new();
-    for m in automaton.find_overlapping_iter(folded) {
-        let marker = all[m.pattern().as_usize()];
-        if !found.contains(&marker) {
-            found.push(marker);
-        }
-    }
-    found
-}
-
 /// Does the folded text contain `marker` (one of [`all_markers`])? Read from the markers the
-/// provider step found when it did ([`Evidence::markers`]), else searched for.
+/// decision found when it did ([`Evidence::markers`]), else searched for.
 fn has_marker(folded: &str, marker: &str, ev: &Evidence<'_>) -> bool {
     match ev.markers {
         Some(found) => found.contains(&marker),
@@ -134,11 +106,6 @@ fn search_first_marker(folded: &str, table: &[(&'static str, Reason)]) -> Hit {
 
 /// Step 1 of the evidence order.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
-    let found = present(folded);
-    let ev = &Evidence {
-        markers: Some(&found),
-        ..ev.clone()
-    };
     let rules: [fn(&str, &Evidence<'_>) -> Hit; 7] = [
         gateways::classify,
         amazon::classify,
@@ -211,7 +178,8 @@ mod tests {
             let mut want: Vec<&str> = all.iter().copied().filter(|m| text.contains(m)).collect();
             want.sort_unstable();
             want.dedup();
-            let mut got = present(text);
+            let mut got = Vec::new();
+            crate::reason::text::scan(text, Some(&mut got));
             got.sort_unstable();
             assert_eq!(got, want, "{text}");
         }
