@@ -1,8 +1,8 @@
 //! Peer time / smtp-core time on a loaded machine: runs each side in short interleaved rounds and
 //! keeps the fastest round of each, which other jobs on the machine can only slow down.
 //!
-//! `cargo run --release -p benches --example ratio [commands|replies|data]`; `core`, `pipe` and
-//! `mix` run only smtp-core's command paths, for a profiler.
+//! `cargo run --release -p benches --example ratio [commands|replies|data]`; `core` runs only smtp-core's
+//! command paths and `proto` only smtp-proto's, the same work, for a profiler or callgrind.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -79,6 +79,15 @@ fn main() {
         }
         for _ in 0..100000 {
             mix_core();
+        }
+        return;
+    }
+    if which == "proto" {
+        for _ in 0..300 {
+            pipe_proto();
+        }
+        for _ in 0..100000 {
+            mix_proto();
         }
         return;
     }

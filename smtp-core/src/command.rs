@@ -17,7 +17,7 @@
 //! };
 //! assert_eq!(consumed, 49);
 //! let Command::Mail(mail) = &value.command else { panic!("not MAIL") };
-//! assert_eq!(mail.params.size, Some(1000));
+//! assert_eq!(mail.params.size(), Some(1000));
 //! let mut out = Vec::new();
 //! value.command.write_to(&mut out);
 //! assert_eq!(out, b"MAIL FROM:<a@b.example> SIZE=1000 BODY=8BITMIME\r\n");

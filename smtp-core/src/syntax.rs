@@ -165,6 +165,12 @@ impl<'a> Src<'a> {
         }
         utf8(token)
     }
+
+    /// Checks that `token` (a sub-slice of the line) is text, as [`Src::str`] does.
+    #[inline]
+    pub(crate) fn check(self, token: &'a [u8]) -> Result<(), ErrorKind> {
+        self.str(token).map(|_| ())
+    }
 }
 
 /// Runs `rule` over all of `s`; anything left over, or a failure, is an [`InvalidValue`].

@@ -446,7 +446,12 @@ fn mail<'a>(
         r
     };
     mail_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
-    check_ascii(content, config.smtputf8 || out.params.smtputf8, config, dev)
+    check_ascii(
+        content,
+        config.smtputf8 || out.params.smtputf8(),
+        config,
+        dev,
+    )
 }
 
 /// ```text

@@ -368,7 +368,7 @@ fn typed_values() {
         panic!()
     };
     assert_eq!(
-        (m.params.size, m.params.body),
+        (m.params.size(), m.params.body()),
         (Some(1000), Some(Body::EightBitMime))
     );
     assert!(matches!(m.from, ReversePath::Path(_)));
@@ -396,7 +396,7 @@ fn typed_values() {
     };
     assert_eq!(l.ip(), Some("192.0.2.1".parse().unwrap()));
     assert_eq!(
-        r.params.notify,
+        r.params.notify(),
         Some(Notify::On {
             success: false,
             failure: true,
@@ -489,4 +489,11 @@ fn into_owned_keeps_value() {
         owned.to_bytes(),
         b"RCPT TO:<\"x y\"@[IPv6:2001:db8::1]> NOTIFY=SUCCESS ORCPT=rfc822;x+40y X-P=1\r\n"
     );
+}
+
+#[test]
+fn parsed_command_moves_in_registers() {
+    // Above 128 bytes LLVM copies a returned `Parsed` with a call to memcpy, which cost about a
+    // fifth of the parse time; the parameter lists keep their rare members as text for this.
+    assert!(std::mem::size_of::<Parsed<'_>>() <= 128);
 }
