@@ -35,8 +35,6 @@ const MAX_ENVID: usize = 100;
 pub struct MailParams<'a> {
     /// The list as received, without the space before it.
     list: Cow<'a, str>,
-    /// SIZE, when `present` says so.
-    size: u64,
     /// The [`Known`] bits of the parameters in the list, and [`OTHER`].
     present: u16,
     body: Option<Body>,
@@ -68,7 +66,9 @@ pub(crate) fn mail_params<'a>(
             return Ok(());
         };
         match k {
-            Known::Size => out.size = typed(&p, |v| values::digits(v, 20))?,
+            Known::Size => {
+                typed(&p, |v| values::digits(v, 20))?;
+            }
             Known::Body => out.body = Some(typed(&p, Body::parse)?),
             Known::Smtputf8 | Known::Requiretls => no_value(&p)?,
             Known::Ret => out.ret = Some(typed(&p, Ret::parse)?),
@@ -156,7 +156,6 @@ impl MailParams<'_> {
     fn detached(&self) -> MailParams<'static> {
         MailParams {
             list: Cow::Borrowed(""),
-            size: self.size,
             present: self.present,
             body: self.body,
             ret: self.ret,
@@ -178,7 +177,8 @@ impl MailParams<'_> {
 
     /// `SIZE=` (RFC 1870): the declared message size in octets.
     pub fn size(&self) -> Option<u64> {
-        self.has(Known::Size).then_some(self.size)
+        self.value_of(Known::Size)
+            .and_then(|v| values::digits(v.as_bytes(), 20))
     }
 
     /// `BODY=` (RFC 6152, RFC 3030).
@@ -264,7 +264,6 @@ impl MailParams<'_> {
     pub fn into_owned(self) -> MailParams<'static> {
         MailParams {
             list: Cow::Owned(self.list.into_owned()),
-            size: self.size,
             present: self.present,
             body: self.body,
             ret: self.ret,

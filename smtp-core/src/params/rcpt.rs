@@ -23,9 +23,6 @@ use crate::syntax::{ParseResult, Src, SynErr};
 pub struct RcptParams<'a> {
     /// The list as received, without the space before it.
     list: Cow<'a, str>,
-    notify: Option<Notify>,
-    /// The [`Known`] bits of the parameters in the list, and [`OTHER`].
-    present: u16,
 }
 
 /// ```text
@@ -54,10 +51,11 @@ pub(crate) fn rcpt_params<'a>(
                 return Err(SynErr::at(p.at, ErrorKind::InvalidParameterValue));
             };
             let notify = values::notify(v).map_err(|k| SynErr::at(v, k))?;
-            if out.notify.is_some() {
+            let _ = notify;
+            if present & Known::Notify.bit() != 0 {
                 return Err(SynErr::at(p.at, ErrorKind::DuplicateParameter));
             }
-            out.notify = Some(notify);
+            present |= Known::Notify.bit();
             Ok(())
         }
         Some(Known::Orcpt) => {
@@ -70,7 +68,6 @@ pub(crate) fn rcpt_params<'a>(
         }
         Some(_) => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
     })?;
-    out.present = present;
     out.list = Cow::Borrowed(list);
     Ok((&input[input.len()..], ()))
 }
@@ -96,8 +93,6 @@ impl<'a> TryFrom<&'a str> for RcptParams<'a> {
         // The values were read from the copy; keep the caller's text.
         Ok(RcptParams {
             list: Cow::Borrowed(s),
-            notify: read.notify,
-            present: read.present,
         })
     }
 }
@@ -105,12 +100,9 @@ impl<'a> TryFrom<&'a str> for RcptParams<'a> {
 impl RcptParams<'static> {
     /// Checks a built list and takes it as the text.
     fn owned(list: String) -> Result<Self, InvalidValue> {
-        let read = RcptParams::try_from(list.as_str())?;
-        let (notify, present) = (read.notify, read.present);
+        RcptParams::try_from(list.as_str())?;
         Ok(RcptParams {
             list: Cow::Owned(list),
-            notify,
-            present,
         })
     }
 }
@@ -118,14 +110,13 @@ impl RcptParams<'static> {
 impl RcptParams<'_> {
     /// `NOTIFY=` (RFC 3461).
     pub fn notify(&self) -> Option<Notify> {
-        self.notify
+        find(&self.list, Known::Notify)
+            .flatten()
+            .and_then(|v| values::notify(v.as_bytes()).ok())
     }
 
     /// `ORCPT=` (RFC 3461, RFC 6533).
     pub fn orcpt(&self) -> Option<Orcpt<'_>> {
-        if self.present & Known::Orcpt.bit() == 0 {
-            return None;
-        }
         find(&self.list, Known::Orcpt)
             .flatten()
             .and_then(|v| values::orcpt(v.as_bytes()))
@@ -133,8 +124,7 @@ impl RcptParams<'_> {
 
     /// The parameters this crate does not know, in the order received.
     pub fn other(&self) -> impl Iterator<Item = Param<'_>> {
-        let any = self.present & OTHER != 0;
-        unknown_params(if any { &self.list } else { "" })
+        unknown_params(&self.list)
     }
 
     /// Every parameter, known or not, as written and in the order received.
@@ -159,8 +149,6 @@ impl RcptParams<'_> {
     pub fn into_owned(self) -> RcptParams<'static> {
         RcptParams {
             list: Cow::Owned(self.list.into_owned()),
-            notify: self.notify,
-            present: self.present,
         }
     }
 
@@ -172,7 +160,7 @@ impl RcptParams<'_> {
     /// Writes each parameter in its canonical form, preceded by a space (nothing when there is
     /// none): NOTIFY, ORCPT, then the unknown ones as received.
     pub fn write_to(&self, out: &mut Vec<u8>) {
-        if let Some(notify) = self.notify {
+        if let Some(notify) = self.notify() {
             write_param(out, "NOTIFY", Some(notify_value(notify).as_bytes()));
         }
         if let Some(orcpt) = self.orcpt() {
@@ -235,8 +223,7 @@ fn notify_value(notify: Notify) -> String {
 /// Same parameters with the same values (unknown ones in the same order), however spelled.
 impl PartialEq for RcptParams<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.present == other.present
-            && self.notify == other.notify
+        self.notify() == other.notify()
             && self.orcpt() == other.orcpt()
             && self.other().eq(other.other())
     }
@@ -246,8 +233,7 @@ impl Eq for RcptParams<'_> {}
 
 impl std::hash::Hash for RcptParams<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.present.hash(state);
-        self.notify.hash(state);
+        self.notify().hash(state);
         self.orcpt().hash(state);
         for p in self.other() {
             p.hash(state);
