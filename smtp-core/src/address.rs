@@ -376,7 +376,7 @@ pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Do
     let mut rest = input;
     loop {
         let (after, label) = sub_domain(rest)?;
-        if label.is_ascii() && label.len() > MAX_LABEL {
+        if label.len() > MAX_LABEL && label.is_ascii() {
             return Err(SynErr::syntax(rest));
         }
         rest = after;

@@ -106,6 +106,13 @@ pub(crate) static ESMTP_VALUE: [bool; 256] =
 /// and of unknown verbs).
 pub(crate) static TEXT: [bool; 256] = table!(|b| matches!(b, 32..=126) || b >= 0x80);
 
+/// The bytes of a command verb: letters, digits, `-`, `_`.
+pub(crate) static VERB: [bool; 256] =
+    table!(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+/// `base64-char = ALPHA / DIGIT / "+" / "/"` (RFC 4954 §4).
+pub(crate) static BASE64: [bool; 256] =
+    table!(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+
 /// The longest prefix whose bytes are all in `class`.
 #[inline]
 pub(crate) fn span(input: &[u8], class: &[bool; 256]) -> usize {

@@ -52,13 +52,23 @@ pub(crate) fn xtext(input: &[u8]) -> ParseResult<'_, XText<'_>> {
 /// [`xtext`], its text cut from `src`.
 #[inline]
 pub(crate) fn xtext_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, XText<'a>> {
+    let i = xtext_len(input).map_err(|at| SynErr::syntax(&input[at..]))?;
+    // Only ASCII was taken.
+    let text = src.str(&input[..i]).map_err(|_| SynErr::syntax(input))?;
+    Ok((&input[i..], XText::checked(text)))
+}
+
+/// The length of the longest xtext at the start of `input`, or the position of a `+` not
+/// followed by two upper-case hex digits.
+#[inline]
+pub(crate) fn xtext_len(input: &[u8]) -> Result<usize, usize> {
     let mut i = 0;
     while i < input.len() {
         let b = input[i];
         if b == b'+' {
             match input.get(i + 1..i + 3) {
                 Some([h, l]) if is_upper_hex(*h) && is_upper_hex(*l) => i += 3,
-                _ => return Err(SynErr::syntax(&input[i..])),
+                _ => return Err(i),
             }
         } else if is_xchar(b) {
             i += 1;
@@ -66,9 +76,7 @@ pub(crate) fn xtext_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, XTe
             break;
         }
     }
-    // Only ASCII was taken.
-    let text = src.str(&input[..i]).map_err(|_| SynErr::syntax(input))?;
-    Ok((&input[i..], XText::checked(text)))
+    Ok(i)
 }
 
 impl XText<'_> {

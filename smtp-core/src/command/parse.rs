@@ -14,7 +14,7 @@ use crate::address::{
 };
 use crate::error::{ErrorKind, ParseError};
 use crate::params::{MailParams, RcptParams, mail_params, rcpt_params};
-use crate::syntax::{ParseResult, Src, SynErr};
+use crate::syntax::{ParseResult, Src, SynErr, VERB, span};
 
 /// Longest verb taken as a verb; a longer token is not a command.
 pub(crate) const MAX_VERB: usize = 32;
@@ -71,34 +71,69 @@ impl Verb {
     }
 }
 
-/// Dispatches a verb by a byte match on its upper-cased form; exact (`STARTTLSX` is not
-/// `STARTTLS`).
+/// The verb characters read as one little-endian word, lower-cased by setting bit 5 of each
+/// byte: on letters, digits, `-` and `_` (the only bytes of a verb) that maps exactly the two
+/// cases of a letter together.
+const fn word(verb: &[u8]) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < verb.len() {
+        w |= ((verb[i] | 0x20) as u64) << (8 * i);
+        i += 1;
+    }
+    w
+}
+
+const HELO: u64 = word(b"helo");
+const EHLO: u64 = word(b"ehlo");
+const LHLO: u64 = word(b"lhlo");
+const MAIL: u64 = word(b"mail");
+const RCPT: u64 = word(b"rcpt");
+const DATA: u64 = word(b"data");
+const BDAT: u64 = word(b"bdat");
+const RSET: u64 = word(b"rset");
+const NOOP: u64 = word(b"noop");
+const QUIT: u64 = word(b"quit");
+const VRFY: u64 = word(b"vrfy");
+const EXPN: u64 = word(b"expn");
+const HELP: u64 = word(b"help");
+const AUTH: u64 = word(b"auth");
+const ETRN: u64 = word(b"etrn");
+const STARTTLS: u64 = word(b"starttls");
+const XCLIENT: u64 = word(b"xclient");
+const XFORWARD: u64 = word(b"xforward");
+
+/// Dispatches a verb (verb characters only) by its length and one integer match on its
+/// lower-cased bytes; exact (`STARTTLSX` is not `STARTTLS`).
 #[inline]
 pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
-    let mut buf = [0u8; 8];
-    let upper = buf.get_mut(..verb.len())?;
-    for (d, s) in upper.iter_mut().zip(verb) {
-        *d = s.to_ascii_uppercase();
+    if verb.len() < 4 || verb.len() > 8 {
+        return None;
     }
-    Some(match &*upper {
-        b"HELO" => Verb::Helo,
-        b"EHLO" => Verb::Ehlo,
-        b"LHLO" => Verb::Lhlo,
-        b"MAIL" => Verb::Mail,
-        b"RCPT" => Verb::Rcpt,
-        b"DATA" => Verb::Data,
-        b"BDAT" => Verb::Bdat,
-        b"RSET" => Verb::Rset,
-        b"NOOP" => Verb::Noop,
-        b"QUIT" => Verb::Quit,
-        b"VRFY" => Verb::Vrfy,
-        b"EXPN" => Verb::Expn,
-        b"HELP" => Verb::Help,
-        b"STARTTLS" => Verb::StartTls,
-        b"AUTH" => Verb::Auth,
-        b"ETRN" => Verb::Etrn,
-        b"XCLIENT" => Verb::Xclient,
-        b"XFORWARD" => Verb::Xforward,
+    let w = if verb.len() == 4 {
+        u64::from(u32::from_le_bytes([verb[0], verb[1], verb[2], verb[3]]) | 0x2020_2020)
+    } else {
+        word(verb)
+    };
+    Some(match (verb.len(), w) {
+        (4, HELO) => Verb::Helo,
+        (4, EHLO) => Verb::Ehlo,
+        (4, LHLO) => Verb::Lhlo,
+        (4, MAIL) => Verb::Mail,
+        (4, RCPT) => Verb::Rcpt,
+        (4, DATA) => Verb::Data,
+        (4, BDAT) => Verb::Bdat,
+        (4, RSET) => Verb::Rset,
+        (4, NOOP) => Verb::Noop,
+        (4, QUIT) => Verb::Quit,
+        (4, VRFY) => Verb::Vrfy,
+        (4, EXPN) => Verb::Expn,
+        (4, HELP) => Verb::Help,
+        (4, AUTH) => Verb::Auth,
+        (4, ETRN) => Verb::Etrn,
+        (8, STARTTLS) => Verb::StartTls,
+        (7, XCLIENT) => Verb::Xclient,
+        (8, XFORWARD) => Verb::Xforward,
         _ => return None,
     })
 }
@@ -212,7 +247,7 @@ fn command<'a>(
     config: &CommandConfig,
     out: &mut Parsed<'a>,
 ) -> Result<(), ParseError> {
-    let n = content.iter().take_while(|b| is_verb_char(**b)).count();
+    let n = span(content, &VERB);
     if n == 0 || n > MAX_VERB {
         return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
     }

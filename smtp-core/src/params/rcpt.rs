@@ -59,7 +59,7 @@ pub(crate) fn rcpt_params<'a>(
             Ok(())
         }
         Some(Known::Orcpt) => {
-            typed(&p, values::orcpt)?;
+            typed(&p, |v| values::orcpt_ok(v).then_some(()))?;
             if present & Known::Orcpt.bit() != 0 {
                 return Err(SynErr::at(p.at, ErrorKind::DuplicateParameter));
             }

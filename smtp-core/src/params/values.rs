@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, span, str_newtype, utf8};
-use crate::xtext::{XText, xtext};
+use crate::xtext::XText;
 
 /// `BODY=` (RFC 6152 8BITMIME, RFC 3030 BINARYMIME).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -28,9 +28,15 @@ impl Body {
     }
 
     pub(crate) fn parse(value: &[u8]) -> Option<Self> {
-        [Body::SevenBit, Body::EightBitMime, Body::BinaryMime]
-            .into_iter()
-            .find(|b| value.eq_ignore_ascii_case(b.as_str().as_bytes()))
+        let body = match value.len() {
+            4 => Body::SevenBit,
+            8 => Body::EightBitMime,
+            10 => Body::BinaryMime,
+            _ => return None,
+        };
+        value
+            .eq_ignore_ascii_case(body.as_str().as_bytes())
+            .then_some(body)
     }
 }
 
@@ -301,7 +307,23 @@ fn orcpt_address_ok(addr_type: &AddrType<'_>, v: &[u8]) -> bool {
             }
             true
         }
-        _ => matches!(xtext(v), Ok((rest, _)) if rest.is_empty()),
+        _ => crate::xtext::xtext_len(v) == Ok(v.len()),
+    }
+}
+
+/// Whether `value` is a valid ORCPT value; the same check as [`orcpt`], on a value already
+/// known to be UTF-8.
+pub(crate) fn orcpt_ok(value: &[u8]) -> bool {
+    let Some(semi) = value.iter().position(|&b| b == b';') else {
+        return false;
+    };
+    let (t, v) = (&value[..semi], &value[semi + 1..]);
+    if t.eq_ignore_ascii_case(b"rfc822") || (is_atom(t) && !t.eq_ignore_ascii_case(b"utf-8")) {
+        !v.is_empty() && crate::xtext::xtext_len(v) == Ok(v.len())
+    } else if t.eq_ignore_ascii_case(b"utf-8") {
+        orcpt_address_ok(&AddrType::Utf8, v)
+    } else {
+        false
     }
 }
 
@@ -381,12 +403,19 @@ pub(crate) fn notify(value: &[u8]) -> Result<Notify, crate::ErrorKind> {
 
 /// `1*N DIGIT` as a number.
 pub(crate) fn digits(value: &[u8], max_len: usize) -> Option<u64> {
-    if value.is_empty() || value.len() > max_len || !value.iter().all(u8::is_ascii_digit) {
+    if value.is_empty() || value.len() > max_len {
         return None;
     }
-    value.iter().try_fold(0u64, |v, &d| {
-        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
+    // Up to 19 digits cannot overflow a u64; only 20 need the checked steps.
+    let mut v = 0u64;
+    for &d in value {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(v)
 }
 
 /// `[ "+" / "-" ] 1DIGIT` (RFC 6710 `priority-value`).
