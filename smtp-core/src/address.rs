@@ -349,48 +349,49 @@ impl ForwardPath<'_> {
     }
 }
 
-/// One label of a domain.
-///
 /// ```text
+/// Domain     = sub-domain *("." sub-domain)
 /// sub-domain = Let-dig [Ldh-str]
 /// Ldh-str    = *( ALPHA / DIGIT / "-" ) Let-dig
-/// ```
-#[inline(always)]
-fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
-    let n = span(input, &LDH);
-    if n == 0 || input[0] == b'-' || input[n - 1] == b'-' {
-        return Err(SynErr::syntax(input));
-    }
-    Ok((&input[n..], &input[..n]))
-}
-
-/// ```text
-/// Domain = sub-domain *("." sub-domain)
 /// ```
 pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
     domain_in(input, Src::NONE)
 }
 
 /// [`domain`], its text cut from `src`.
+///
+/// One pass over the bytes: each label is the longest run of `LDH` bytes, checked when it ends
+/// (not empty, no hyphen at either end, at most 63 octets when ASCII); a dot continues the
+/// domain only when a label byte follows it.
 pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Domain<'a>> {
-    let mut rest = input;
-    loop {
-        let (after, label) = sub_domain(rest)?;
-        if label.len() > MAX_LABEL && label.is_ascii() {
-            return Err(SynErr::syntax(rest));
+    let len = input.len();
+    let mut start = 0;
+    let mut i = 0;
+    let end = loop {
+        while i < len && LDH[input[i] as usize] {
+            i += 1;
         }
-        rest = after;
-        match rest {
-            [b'.', next, ..] if LDH[*next as usize] => rest = &rest[1..],
-            _ => break,
+        let label = &input[start..i];
+        let bad = match label {
+            [] => true,
+            [first, .., last] => *first == b'-' || *last == b'-',
+            [only] => *only == b'-',
+        };
+        if bad || (label.len() > MAX_LABEL && label.is_ascii()) {
+            return Err(SynErr::syntax(&input[start..]));
         }
-    }
-    let taken = &input[..input.len() - rest.len()];
-    if taken.len() > MAX_DOMAIN {
+        if i + 1 < len && input[i] == b'.' && LDH[input[i + 1] as usize] {
+            i += 1;
+            start = i;
+        } else {
+            break i;
+        }
+    };
+    if end > MAX_DOMAIN {
         return Err(SynErr::syntax(input));
     }
-    let text = src.str(taken).map_err(|k| SynErr::at(input, k))?;
-    Ok((rest, Domain::checked(text)))
+    let text = src.str(&input[..end]).map_err(|k| SynErr::at(input, k))?;
+    Ok((&input[end..], Domain::checked(text)))
 }
 
 /// ```text
@@ -524,19 +525,23 @@ pub(crate) fn host_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Host
 /// Atom       = 1*atext
 /// ```
 fn dot_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
-    let mut rest = input;
+    let len = input.len();
+    let mut i = 0;
     loop {
-        let n = span(rest, &ATEXT);
-        if n == 0 {
-            return Err(SynErr::syntax(rest));
+        let start = i;
+        while i < len && ATEXT[input[i] as usize] {
+            i += 1;
         }
-        rest = &rest[n..];
-        match rest {
-            [b'.', next, ..] if ATEXT[*next as usize] => rest = &rest[1..],
-            _ => break,
+        if i == start {
+            return Err(SynErr::syntax(&input[start..]));
+        }
+        if i + 1 < len && input[i] == b'.' && ATEXT[input[i + 1] as usize] {
+            i += 1;
+        } else {
+            break;
         }
     }
-    Ok((rest, &input[..input.len() - rest.len()]))
+    Ok((&input[i..], &input[..i]))
 }
 
 /// ```text

@@ -39,7 +39,7 @@ pub(crate) use mail::mail_params;
 pub(crate) use rcpt::rcpt_params;
 
 use crate::error::ErrorKind;
-use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, span};
+use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, eq_folded, span};
 use crate::xtext::{XText, xtext_in};
 
 /// `1*20DIGIT` as a number (SIZE, BDAT chunk sizes).
@@ -96,7 +96,7 @@ fn known(keyword: &[u8]) -> Option<Known> {
         (11, b'm') => (b"MT-PRIORITY", Known::MtPriority),
         _ => return None,
     };
-    keyword.eq_ignore_ascii_case(name).then_some(kind)
+    eq_folded(keyword, name).then_some(kind)
 }
 
 /// One `esmtp-param` of a line: where it starts, the keyword, and the value if there is one.

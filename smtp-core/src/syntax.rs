@@ -122,6 +122,39 @@ pub(crate) fn span(input: &[u8], class: &[bool; 256]) -> usize {
         .unwrap_or(input.len())
 }
 
+/// Case-insensitive equality of a token with a name made of letters, digits and `-`, for a
+/// token that holds no control byte (every token of the parameter grammar): compares words
+/// with bit 5 of every byte set, which folds the two cases of a letter together and, on those
+/// bytes, nothing else.
+#[inline(always)]
+pub(crate) fn eq_folded(token: &[u8], name: &[u8]) -> bool {
+    let n = name.len();
+    if token.len() != n {
+        return false;
+    }
+    fn w8(s: &[u8], i: usize) -> u64 {
+        u64::from_le_bytes([
+            s[i],
+            s[i + 1],
+            s[i + 2],
+            s[i + 3],
+            s[i + 4],
+            s[i + 5],
+            s[i + 6],
+            s[i + 7],
+        ]) | 0x2020_2020_2020_2020
+    }
+    fn w4(s: &[u8], i: usize) -> u32 {
+        u32::from_le_bytes([s[i], s[i + 1], s[i + 2], s[i + 3]]) | 0x2020_2020
+    }
+    match n {
+        // Two words that overlap in the middle cover every byte.
+        8..=16 => w8(token, 0) == w8(name, 0) && w8(token, n - 8) == w8(name, n - 8),
+        4..=7 => w4(token, 0) == w4(name, 0) && w4(token, n - 4) == w4(name, n - 4),
+        _ => token.eq_ignore_ascii_case(name),
+    }
+}
+
 /// Checks that `bytes` are UTF-8, returning them as `str`.
 #[inline]
 pub(crate) fn utf8(bytes: &[u8]) -> Result<&str, ErrorKind> {

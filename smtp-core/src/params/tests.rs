@@ -44,3 +44,13 @@ proptest::proptest! {
         proptest::prop_assert_eq!(known(k.as_bytes()).is_some(), want);
     }
 }
+
+proptest::proptest! {
+    #[test]
+    fn folded_comparison_is_case_insensitive_equality(token in "[!-~\\x{80}-\\x{10ffff}]{0,16}", name in proptest::sample::select(vec!["BY", "RET", "SIZE", "8BITMIME", "7BIT", "BINARYMIME", "MT-PRIORITY", "utf-8", "rfc822", "NEVER", "HOLDUNTIL"])) {
+        let cased: String = token.chars().map(|c| if c.is_ascii_alphabetic() && token.len() % 2 == 0 { c.to_ascii_uppercase() } else { c }).collect();
+        for t in [token.as_bytes(), cased.as_bytes(), name.as_bytes(), name.to_ascii_lowercase().as_bytes()] {
+            proptest::prop_assert_eq!(crate::syntax::eq_folded(t, name.as_bytes()), t.eq_ignore_ascii_case(name.as_bytes()));
+        }
+    }
+}

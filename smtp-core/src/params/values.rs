@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 
-use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, span, str_newtype, utf8};
+use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, eq_folded, span, str_newtype, utf8};
 use crate::xtext::XText;
 
 /// `BODY=` (RFC 6152 8BITMIME, RFC 3030 BINARYMIME).
@@ -34,9 +34,7 @@ impl Body {
             10 => Body::BinaryMime,
             _ => return None,
         };
-        value
-            .eq_ignore_ascii_case(body.as_str().as_bytes())
-            .then_some(body)
+        eq_folded(value, body.as_str().as_bytes()).then_some(body)
     }
 }
 
@@ -62,7 +60,7 @@ impl Ret {
     pub(crate) fn parse(value: &[u8]) -> Option<Self> {
         [Ret::Full, Ret::Hdrs]
             .into_iter()
-            .find(|r| value.eq_ignore_ascii_case(r.as_str().as_bytes()))
+            .find(|r| eq_folded(value, r.as_str().as_bytes()))
     }
 }
 
@@ -318,9 +316,10 @@ pub(crate) fn orcpt_ok(value: &[u8]) -> bool {
         return false;
     };
     let (t, v) = (&value[..semi], &value[semi + 1..]);
-    if t.eq_ignore_ascii_case(b"rfc822") || (is_atom(t) && !t.eq_ignore_ascii_case(b"utf-8")) {
+    let utf8 = eq_folded(t, b"utf-8");
+    if eq_folded(t, b"rfc822") || (!utf8 && is_atom(t)) {
         !v.is_empty() && crate::xtext::xtext_len(v) == Ok(v.len())
-    } else if t.eq_ignore_ascii_case(b"utf-8") {
+    } else if utf8 {
         orcpt_address_ok(&AddrType::Utf8, v)
     } else {
         false
@@ -373,18 +372,18 @@ pub(crate) fn orcpt(value: &[u8]) -> Option<Orcpt<'_>> {
 /// `NOTIFY` value.
 pub(crate) fn notify(value: &[u8]) -> Result<Notify, crate::ErrorKind> {
     use crate::ErrorKind::{ConflictingParameters, InvalidParameterValue};
-    if value.eq_ignore_ascii_case(b"NEVER") {
+    if eq_folded(value, b"NEVER") {
         return Ok(Notify::Never);
     }
     let (mut success, mut failure, mut delay) = (false, false, false);
     for item in value.split(|&b| b == b',') {
-        let slot = if item.eq_ignore_ascii_case(b"SUCCESS") {
+        let slot = if eq_folded(item, b"SUCCESS") {
             &mut success
-        } else if item.eq_ignore_ascii_case(b"FAILURE") {
+        } else if eq_folded(item, b"FAILURE") {
             &mut failure
-        } else if item.eq_ignore_ascii_case(b"DELAY") {
+        } else if eq_folded(item, b"DELAY") {
             &mut delay
-        } else if item.eq_ignore_ascii_case(b"NEVER") {
+        } else if eq_folded(item, b"NEVER") {
             return Err(ConflictingParameters);
         } else {
             return Err(InvalidParameterValue);
