@@ -77,7 +77,7 @@ const OTHER: u16 = 1 << 15;
 
 /// Dispatches a keyword by its length, then one case-insensitive comparison; exact
 /// (`SIZEX` is not `SIZE`).
-#[inline]
+#[inline(always)]
 fn known(keyword: &[u8]) -> Option<Known> {
     let first = keyword.first()? | 0x20;
     let (name, kind): (&[u8], Known) = match (keyword.len(), first) {

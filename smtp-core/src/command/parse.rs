@@ -205,6 +205,15 @@ pub(crate) fn parse_line<'a>(
     command(content, config, out)
 }
 
+/// Writes `value` over the placeholder in `slot` without dropping the placeholder, which the
+/// parser put there and which owns nothing (`Command::Data`, `ReversePath::Null`, a borrowed
+/// empty `Postmaster`): a parsed command is built where it lies, and the drop glue of the
+/// placeholder would be a call per line for nothing.
+#[inline(always)]
+fn fill<T>(slot: &mut T, value: T) {
+    std::mem::forget(std::mem::replace(slot, value));
+}
+
 /// Turns a rule's error into a [`ParseError`] at its offset in `content`.
 fn located(content: &[u8], e: nom::Err<SynErr<'_>>, default: ErrorKind) -> ParseError {
     match e {
@@ -253,7 +262,7 @@ fn command<'a>(
     }
     let (verb, args) = content.split_at(n);
     let Some(v) = known_verb(verb) else {
-        out.command = unknown(content, verb, args)?;
+        fill(&mut out.command, unknown(content, verb, args)?);
         return Ok(());
     };
     let syntax = ErrorKind::Syntax {
@@ -280,20 +289,26 @@ fn command<'a>(
             }
         }
         Verb::Mail => {
-            out.command = Command::Mail(Mail {
-                from: ReversePath::Null,
-                params: MailParams::default(),
-            });
+            fill(
+                &mut out.command,
+                Command::Mail(Mail {
+                    from: ReversePath::Null,
+                    params: MailParams::default(),
+                }),
+            );
             if let Command::Mail(m) = &mut out.command {
                 mail(content, args, config, &mut out.deviations, m)?;
             }
             return Ok(());
         }
         Verb::Rcpt => {
-            out.command = Command::Rcpt(Rcpt {
-                to: ForwardPath::Postmaster(Cow::Borrowed("")),
-                params: RcptParams::default(),
-            });
+            fill(
+                &mut out.command,
+                Command::Rcpt(Rcpt {
+                    to: ForwardPath::Postmaster(Cow::Borrowed("")),
+                    params: RcptParams::default(),
+                }),
+            );
             if let Command::Rcpt(r) = &mut out.command {
                 rcpt(content, args, config, &mut out.deviations, r)?;
             }
@@ -326,7 +341,7 @@ fn command<'a>(
                 .1,
         ),
     };
-    out.command = cmd;
+    fill(&mut out.command, cmd);
     Ok(())
 }
 
@@ -441,7 +456,7 @@ fn check_ascii(
     config: &CommandConfig,
     dev: &mut Deviations,
 ) -> Result<(), ParseError> {
-    if allowed || content.is_ascii() {
+    if allowed || crate::syntax::is_ascii(content) {
         return Ok(());
     }
     if config.lenient {
@@ -473,11 +488,11 @@ fn mail<'a>(
     let bad = ErrorKind::BadSenderAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
-        out.from = ReversePath::Path(p);
+        fill(&mut out.from, ReversePath::Path(p));
         r
     } else {
         let (r, from) = reverse_path_in(rest, src).map_err(|e| located(content, e, bad))?;
-        out.from = from;
+        fill(&mut out.from, from);
         r
     };
     mail_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
@@ -511,11 +526,11 @@ fn rcpt<'a>(
     let bad = ErrorKind::BadRecipientAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
-        out.to = ForwardPath::Path(p);
+        fill(&mut out.to, ForwardPath::Path(p));
         r
     } else {
         let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
-        out.to = to;
+        fill(&mut out.to, to);
         r
     };
     rcpt_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;

@@ -501,8 +501,21 @@ fn parsed_command_moves_in_registers() {
 #[test]
 fn zz_sizes() {
     use std::mem::size_of;
-    println!("Command {} Mail {} Rcpt {} MP {} RP {}", size_of::<Command<'_>>(), size_of::<Mail<'_>>(), size_of::<Rcpt<'_>>(), size_of::<crate::params::MailParams<'_>>(), size_of::<crate::params::RcptParams<'_>>());
-    println!("Parsed {} Decoded {} Item {} ParseError {}", size_of::<Parsed<'_>>(), size_of::<Decoded<Parsed<'_>>>(), size_of::<(usize, Option<Result<Parsed<'_>, ParseError>>)>(), size_of::<ParseError>());
+    println!(
+        "Command {} Mail {} Rcpt {} MP {} RP {}",
+        size_of::<Command<'_>>(),
+        size_of::<Mail<'_>>(),
+        size_of::<Rcpt<'_>>(),
+        size_of::<crate::params::MailParams<'_>>(),
+        size_of::<crate::params::RcptParams<'_>>()
+    );
+    println!(
+        "Parsed {} Decoded {} Item {} ParseError {}",
+        size_of::<Parsed<'_>>(),
+        size_of::<Decoded<Parsed<'_>>>(),
+        size_of::<(usize, Option<Result<Parsed<'_>, ParseError>>)>(),
+        size_of::<ParseError>()
+    );
 }
 
 #[test]
@@ -513,8 +526,15 @@ fn verb_dispatch_is_exact_and_case_insensitive() {
     ];
     for v in verbs {
         assert!(super::parse::known_verb(v.as_bytes()).is_some(), "{v}");
-        assert!(super::parse::known_verb(v.to_ascii_lowercase().as_bytes()).is_some(), "{v}");
-        for bad in [format!("{v}X"), v[1..].to_string(), format!("{}_", &v[..v.len() - 1])] {
+        assert!(
+            super::parse::known_verb(v.to_ascii_lowercase().as_bytes()).is_some(),
+            "{v}"
+        );
+        for bad in [
+            format!("{v}X"),
+            v[1..].to_string(),
+            format!("{}_", &v[..v.len() - 1]),
+        ] {
             assert!(super::parse::known_verb(bad.as_bytes()).is_none(), "{bad}");
         }
     }
