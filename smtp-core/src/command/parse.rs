@@ -280,7 +280,7 @@ fn command<'a>(
             }
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
-            let src = Src::line(args);
+            let src = Src::line_from(content, content.len() - args.len());
             let (_, h) = sp_then(args, |i| host_in(i, src)).map_err(at)?;
             match v {
                 Verb::Helo => Command::Helo(h),
@@ -484,7 +484,7 @@ fn mail<'a>(
     let (rest, ()) =
         keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
-    let src = Src::line(rest);
+    let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadSenderAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
@@ -522,7 +522,7 @@ fn rcpt<'a>(
     let (rest, ()) =
         keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
-    let src = Src::line(rest);
+    let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadRecipientAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
