@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p benches --example ratio [commands|lines|replies|data]` (`lines`:
 //! each line of the command mix timed alone); `core` runs only smtp-core's
-//! command paths and `proto` only smtp-proto's, the same work, for a profiler or callgrind.
+//! command paths (`mix` only its command mix) and `proto` only smtp-proto's, the same work, for a profiler or callgrind.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -78,6 +78,12 @@ fn main() {
         for _ in 0..300 {
             pipe_core();
         }
+        for _ in 0..100000 {
+            mix_core();
+        }
+        return;
+    }
+    if which == "mix" {
         for _ in 0..100000 {
             mix_core();
         }

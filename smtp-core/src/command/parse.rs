@@ -4,6 +4,8 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
+use crate::framing::find_lf;
+
 use super::types::{
     Auth, InitialResponse, Text, Unknown, XCLIENT_NAMES, XFORWARD_NAMES, attributes, base64,
     etrn_node, mechanism, text,
@@ -147,7 +149,7 @@ pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
 pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Parsed<'a>> {
     let limit = config.line_limit.max(1);
     let window = &input[..input.len().min(limit)];
-    match memchr(b'\n', window) {
+    match find_lf(window) {
         Some(lf) => {
             // Built in place: the parsed command is written where the caller receives it.
             let consumed = lf + 1;
@@ -256,7 +258,19 @@ fn command<'a>(
     config: &CommandConfig,
     out: &mut Parsed<'a>,
 ) -> Result<(), ParseError> {
-    let n = span(content, &VERB);
+    // Most verbs have four letters: check those, and that the fifth byte ends the verb.
+    let n = match content.first_chunk::<4>() {
+        Some(c)
+            if VERB[c[0] as usize]
+                & VERB[c[1] as usize]
+                & VERB[c[2] as usize]
+                & VERB[c[3] as usize]
+                && content.get(4).is_none_or(|b| !VERB[*b as usize]) =>
+        {
+            4
+        }
+        _ => span(content, &VERB),
+    };
     if n == 0 || n > MAX_VERB {
         return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
     }
