@@ -114,7 +114,7 @@ pub(crate) static BASE64: [bool; 256] =
     table!(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
 
 /// The longest prefix whose bytes are all in `class`.
-#[inline]
+#[inline(always)]
 pub(crate) fn span(input: &[u8], class: &[bool; 256]) -> usize {
     // Eight bytes per step while they all belong (one branch instead of eight), then one by one.
     let mut i = 0;
@@ -227,7 +227,7 @@ impl<'a> Src<'a> {
     }
 
     /// `token` (a sub-slice of the line) as text.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn str(self, token: &'a [u8]) -> Result<&'a str, ErrorKind> {
         if let Some(text) = self.text {
             // The token's position in the line; a token from elsewhere gives an out-of-range
