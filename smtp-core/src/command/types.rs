@@ -103,7 +103,7 @@ pub(crate) fn base64(input: &[u8]) -> ParseResult<'_, Secret<'_>> {
         .take_while(|b| **b == b'=')
         .count();
     let n = body + pad;
-    if body == 0 || n % 4 != 0 {
+    if body == 0 || !n.is_multiple_of(4) {
         return Err(SynErr::syntax(input));
     }
     let s = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;
