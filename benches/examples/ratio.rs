@@ -1,9 +1,11 @@
 //! Peer time / smtp-core time on a loaded machine: runs each side in short interleaved rounds and
 //! keeps the fastest round of each, which other jobs on the machine can only slow down.
 //!
-//! `cargo run --release -p benches --example ratio [commands|lines|replies|data]` (`lines`:
-//! each line of the command mix timed alone); `core` runs only smtp-core's
-//! command paths (`mix` only its command mix) and `proto` only smtp-proto's, the same work, for a profiler or callgrind.
+//! `cargo run --release -p benches --example ratio [commands|lines|replies|data|classify]`
+//! (`lines`: each line of the command mix timed alone); `core` runs only smtp-core's command
+//! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's, the
+//! same work, for a profiler or callgrind; `classify-only` runs only bounce-classify over the
+//! development corpus (ten times) and `parse-only` only mail-parser's parse of it.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -130,6 +132,48 @@ fn main() {
                 text.trim_end()
             );
         }
+        return;
+    }
+    if which == "classify" || which == "classify-only" || which == "parse-only" {
+        let corpus = benches::bounce_corpus().expect("../shared/corpus/sisimai/dev is missing");
+        let ours = || {
+            let n = corpus
+                .iter()
+                .filter(|m| bounce_classify::classify(black_box(m)).report().is_some())
+                .count();
+            black_box(n);
+        };
+        if which == "classify-only" {
+            for _ in 0..10 {
+                ours();
+            }
+            return;
+        }
+        let parser = mail_parser::MessageParser::default();
+        let theirs = || {
+            let n = corpus
+                .iter()
+                .filter(|m| parser.parse(black_box(m.as_slice())).is_some())
+                .count();
+            black_box(n);
+        };
+        if which == "parse-only" {
+            for _ in 0..10 {
+                theirs();
+            }
+            return;
+        }
+        let (mut a, mut b) = (f64::MAX, f64::MAX);
+        for _ in 0..15 {
+            a = a.min(min_time(3, 5, ours));
+            b = b.min(min_time(3, 5, theirs));
+        }
+        println!(
+            "classify corpus: bounce-classify {:.2} ms mail-parser {:.2} ms ratio {:.2}",
+            a * 1e3,
+            b * 1e3,
+            a / b
+        );
         return;
     }
     if which == "data" {
