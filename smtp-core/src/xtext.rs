@@ -63,21 +63,28 @@ pub(crate) fn xtext_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, XTe
 #[inline]
 pub(crate) fn xtext_len(input: &[u8]) -> Result<usize, usize> {
     let mut i = 0;
-    while i < input.len() {
-        let b = input[i];
-        if b == b'+' {
-            match input.get(i + 1..i + 3) {
-                Some([h, l]) if is_upper_hex(*h) && is_upper_hex(*l) => i += 3,
-                _ => return Err(i),
-            }
-        } else if is_xchar(b) {
-            i += 1;
-        } else {
-            break;
+    loop {
+        i += crate::syntax::span(&input[i..], &XCHAR);
+        if input.get(i) != Some(&b'+') {
+            return Ok(i);
+        }
+        match input.get(i + 1..i + 3) {
+            Some([h, l]) if is_upper_hex(*h) && is_upper_hex(*l) => i += 3,
+            _ => return Err(i),
         }
     }
-    Ok(i)
 }
+
+/// `xchar`, as a byte class.
+static XCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = is_xchar(i as u8);
+        i += 1;
+    }
+    t
+};
 
 impl XText<'_> {
     /// Encodes any bytes as xtext: `+`, `=`, and bytes outside 33..=126 become `+XX`.
