@@ -40,7 +40,7 @@ pub(crate) use rcpt::rcpt_params;
 
 use crate::error::ErrorKind;
 use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, eq_folded, span};
-use crate::xtext::{XText, xtext_in};
+use crate::xtext::xtext_len;
 
 /// `1*20DIGIT` as a number (SIZE, BDAT chunk sizes).
 pub(crate) fn digits_u64(value: &[u8]) -> Option<u64> {
@@ -214,11 +214,9 @@ fn no_value<'a>(p: &RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
     }
 }
 
-fn whole_xtext<'a>(v: &'a [u8], src: Src<'a>) -> Option<XText<'a>> {
-    match xtext_in(v, src) {
-        Ok((rest, x)) if rest.is_empty() && !x.is_empty() => Some(x),
-        _ => None,
-    }
+/// Whether all of `v` is non-empty xtext (which is ASCII, so it is text wherever it lies).
+fn whole_xtext(v: &[u8]) -> bool {
+    !v.is_empty() && xtext_len(v) == Ok(v.len())
 }
 
 /// The `(keyword, value)` pairs of a stored list (checked when it was parsed or built).

@@ -74,12 +74,10 @@ pub(crate) fn mail_params<'a>(
             Known::Ret => out.ret = Some(typed(&p, Ret::parse)?),
             Known::Envid => {
                 typed(&p, |v| {
-                    whole_xtext(v, src).filter(|x| x.as_str().len() <= MAX_ENVID)
+                    (whole_xtext(v) && v.len() <= MAX_ENVID).then_some(())
                 })?;
             }
-            Known::Auth => typed(&p, |v| {
-                (v == b"<>" || whole_xtext(v, src).is_some()).then_some(())
-            })?,
+            Known::Auth => typed(&p, |v| (v == b"<>" || whole_xtext(v)).then_some(()))?,
             Known::MtPriority => out.mt_priority = typed(&p, values::mt_priority)?,
             Known::HoldFor => {
                 typed(&p, |v| u32::try_from(values::digits(v, 9)?).ok())?;
