@@ -143,6 +143,22 @@ impl serde::Serialize for AddressLiteral<'_> {
     }
 }
 
+/// Reads `raw` (the text between the brackets) and checks it; `ip` is derived, so ignored.
+#[cfg(feature = "serde")]
+impl<'de, 'a> serde::Deserialize<'de> for AddressLiteral<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            raw: String,
+        }
+        let Raw { raw } = Raw::deserialize(d)?;
+        let text = format!("[{raw}]");
+        AddressLiteral::try_from(text.as_str())
+            .map(AddressLiteral::into_owned)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 impl<'a> TryFrom<&'a str> for AddressLiteral<'a> {
     type Error = InvalidValue;
 
@@ -154,7 +170,7 @@ impl<'a> TryFrom<&'a str> for AddressLiteral<'a> {
 
 /// What follows the `@` of a mailbox (and what HELO/EHLO name): a domain or an address literal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Host<'a> {
     /// A domain name.
@@ -195,7 +211,7 @@ impl Host<'_> {
 /// Mailbox = Local-part "@" ( Domain / address-literal )
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Mailbox<'a> {
     /// The local part, as written.
     pub local: LocalPart<'a>,
@@ -239,7 +255,7 @@ impl fmt::Display for Mailbox<'_> {
 /// Path = "<" [ A-d-l ":" ] Mailbox ">"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Path<'a> {
     /// The source route, if the client sent one.
     pub route: Option<SourceRoute<'a>>,
@@ -274,7 +290,7 @@ impl Path<'_> {
 /// Reverse-path = Path / "<>"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ReversePath<'a> {
     /// `<>`: the null sender of bounces (RFC 5321 §4.5.5).
@@ -317,6 +333,26 @@ pub enum ForwardPath<'a> {
     Postmaster(Cow<'a, str>),
     /// A recipient path.
     Path(Path<'a>),
+}
+
+/// Checks that `postmaster` is a spelling of `Postmaster`.
+#[cfg(feature = "serde")]
+impl<'de, 'a> serde::Deserialize<'de> for ForwardPath<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Wire<'a> {
+            Postmaster(String),
+            Path(Path<'a>),
+        }
+        match Wire::deserialize(d)? {
+            Wire::Postmaster(p) if p.eq_ignore_ascii_case("postmaster") => {
+                Ok(ForwardPath::Postmaster(Cow::Owned(p)))
+            }
+            Wire::Postmaster(_) => Err(serde::de::Error::custom("not a spelling of Postmaster")),
+            Wire::Path(p) => Ok(ForwardPath::Path(p)),
+        }
+    }
 }
 
 impl ForwardPath<'_> {

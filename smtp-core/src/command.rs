@@ -171,7 +171,7 @@ pub enum Decoded<T> {
 
 /// `MAIL FROM:<reverse-path> [parameters]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Mail<'a> {
     /// The sender, or the null path.
     pub from: ReversePath<'a>,
@@ -181,7 +181,7 @@ pub struct Mail<'a> {
 
 /// `RCPT TO:<forward-path> [parameters]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Rcpt<'a> {
     /// The recipient.
     pub to: ForwardPath<'a>,

@@ -306,6 +306,18 @@ macro_rules! str_newtype {
             }
         }
 
+        /// Deserializes the text and checks it with the grammar rule, as `TryFrom` does.
+        #[cfg(feature = "serde")]
+        impl<'de, 'a> serde::Deserialize<'de> for $name<'a> {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                match $name::try_from(s.as_str()) {
+                    Ok(v) => Ok(v.into_owned()),
+                    Err(e) => Err(<D::Error as serde::de::Error>::custom(e)),
+                }
+            }
+        }
+
         impl std::fmt::Display for $name<'_> {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)

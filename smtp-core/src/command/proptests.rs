@@ -338,3 +338,26 @@ proptest! {
         let _ = parse_command(line.as_bytes(), &CommandConfig::lenient());
     }
 }
+
+#[cfg(feature = "serde")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// MAIL and RCPT (paths and parameters) come back equal from their JSON form.
+    #[test]
+    fn serde_round_trip_of_mail_and_rcpt(cmd in command()) {
+        match &cmd {
+            Command::Mail(m) => {
+                let json = serde_json::to_string(m).unwrap();
+                let back: Mail<'static> = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(&back, m, "{}", json);
+            }
+            Command::Rcpt(r) => {
+                let json = serde_json::to_string(r).unwrap();
+                let back: Rcpt<'static> = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(&back, r, "{}", json);
+            }
+            _ => {}
+        }
+    }
+}

@@ -520,3 +520,76 @@ fn verb_dispatch_is_exact_and_case_insensitive() {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn serde_round_trip_and_revalidation() {
+    let config = CommandConfig {
+        smtputf8: true,
+        ..CommandConfig::default()
+    };
+    let lines = [
+        "MAIL FROM:<\"a b\"@[IPv6:2001:db8::1]> size=10 BODY=binarymime SMTPUTF8 RET=FULL ENVID=x+2By AUTH=<> REQUIRETLS MT-PRIORITY=-3 HOLDUNTIL=2025-06-01T12:00:00Z BY=-10;nt X-A=1 XYZ\r\n",
+        "MAIL FROM:<> HOLDFOR=60 AUTH=e+3Dmc2@example.com\r\n",
+        "MAIL FROM:<@a.example,@b.example:ü@exämple.org>\r\n",
+        "RCPT TO:<Postmaster>\r\n",
+        "RCPT TO:<u@[192.0.2.1]> NOTIFY=success,delay ORCPT=utf-8;j\\x{00E9}r@example.org X-B\r\n",
+        "RCPT TO:<u@[tag:c]> NOTIFY=NEVER ORCPT=x400;c+3Dus\r\n",
+    ];
+    for line in lines {
+        let Decoded::Complete { value, .. } = parse_command(line.as_bytes(), &config) else {
+            panic!("{line}")
+        };
+        match value.command {
+            Command::Mail(m) => {
+                let json = serde_json::to_string(&m).unwrap();
+                let back: Mail<'static> = serde_json::from_str(&json).unwrap();
+                assert_eq!(back, m, "{json}");
+            }
+            Command::Rcpt(r) => {
+                let json = serde_json::to_string(&r).unwrap();
+                let back: Rcpt<'static> = serde_json::from_str(&json).unwrap();
+                assert_eq!(back, r, "{json}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    // Deserializing checks the values as parsing does (the first two rows are the good
+    // versions of the bad ones below, so those fail for their value, not their shape).
+    let good: Mail<'static> = serde_json::from_str(
+        r#"{"from":"null","params":{"mt_priority":3,"other":[{"keyword":"X-A","value":null}]}}"#,
+    )
+    .unwrap();
+    assert_eq!(good.params.mt_priority(), Some(3));
+    let good: Rcpt<'static> =
+        serde_json::from_str(r#"{"to":{"postmaster":"PostMaster"},"params":{"orcpt":{"addr_type":"rfc822","address":"a+20b"}}}"#)
+            .unwrap();
+    assert_eq!(good.params.orcpt().unwrap().decoded(), "a b");
+    let bad_mail = [
+        r#"{"from":{"path":{"route":null,"mailbox":{"local":"a","host":{"domain":"-x.example"}}}},"params":{}}"#,
+        r#"{"from":{"path":{"route":null,"mailbox":{"local":"a b","host":{"domain":"x.example"}}}},"params":{}}"#,
+        r#"{"from":{"path":{"route":null,"mailbox":{"local":"a","host":{"literal":{"raw":"300.1.1.1","ip":null}}}}},"params":{}}"#,
+        r#"{"from":"null","params":{"mt_priority":10}}"#,
+        r#"{"from":"null","params":{"envid":"+zz"}}"#,
+        r#"{"from":"null","params":{"other":[{"keyword":"SIZE","value":"1"}]}}"#,
+        r#"{"from":"null","params":{"other":[{"keyword":"X-A","value":null},{"keyword":"x-a","value":null}]}}"#,
+        r#"{"from":"null","params":{"sise":1}}"#,
+    ];
+    for json in bad_mail {
+        assert!(
+            serde_json::from_str::<Mail<'static>>(json).is_err(),
+            "{json}"
+        );
+    }
+    let bad_rcpt = [
+        r#"{"to":{"postmaster":"postmistress"},"params":{}}"#,
+        r#"{"to":{"postmaster":"postmaster"},"params":{"notify":{"on":{"success":false,"failure":false,"delay":false}}}}"#,
+        r#"{"to":{"postmaster":"postmaster"},"params":{"orcpt":{"addr_type":"rfc822","address":"a b"}}}"#,
+    ];
+    for json in bad_rcpt {
+        assert!(
+            serde_json::from_str::<Rcpt<'static>>(json).is_err(),
+            "{json}"
+        );
+    }
+}

@@ -7,7 +7,7 @@ use crate::xtext::XText;
 
 /// `BODY=` (RFC 6152 8BITMIME, RFC 3030 BINARYMIME).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Body {
     /// `7BIT`.
     SevenBit,
@@ -40,7 +40,7 @@ impl Body {
 
 /// `RET=` (RFC 3461 §4.3): what a DSN returns of the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Ret {
     /// `FULL`: the whole message.
     Full,
@@ -70,7 +70,7 @@ impl Ret {
 /// auth-param = "AUTH=" ( xtext / "<>" )
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum MailAuth<'a> {
     /// `<>`: the identity is unknown or not to be disclosed.
@@ -96,7 +96,7 @@ impl MailAuth<'_> {
 /// notify-list-element = "SUCCESS" / "FAILURE" / "DELAY"
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Notify {
     /// `NEVER`.
@@ -114,7 +114,7 @@ pub enum Notify {
 
 /// `HOLDFOR=` or `HOLDUNTIL=` (RFC 4865 FUTURERELEASE).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Hold<'a> {
     /// `HOLDFOR=` seconds (`1*9DIGIT`).
@@ -148,7 +148,7 @@ str_newtype!(
 /// by-trace = "T"
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeliverBy {
     /// Seconds from now (may be negative).
     pub time: i32,
@@ -160,7 +160,7 @@ pub struct DeliverBy {
 
 /// The DELIVERBY mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ByMode {
     /// `N`: notify the sender, keep delivering.
     Notify,
@@ -170,7 +170,7 @@ pub enum ByMode {
 
 /// The address type of ORCPT.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum AddrType<'a> {
     /// `rfc822` (RFC 3461): the address in xtext.
@@ -192,6 +192,22 @@ pub enum AddrType<'a> {
 pub struct Orcpt<'a> {
     addr_type: AddrType<'a>,
     address: Cow<'a, str>,
+}
+
+/// Checks the address against its type, as [`Orcpt::new`] does.
+#[cfg(feature = "serde")]
+impl<'de, 'a> serde::Deserialize<'de> for Orcpt<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Wire<'a> {
+            addr_type: AddrType<'a>,
+            address: String,
+        }
+        let w = Wire::deserialize(d)?;
+        Orcpt::new(w.addr_type, &w.address)
+            .map(Orcpt::into_owned)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl<'a> Orcpt<'a> {
@@ -567,7 +583,7 @@ pub(crate) fn esmtp_value_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'
 
 /// An ESMTP parameter this crate does not know, kept for the caller to decide on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Param<'a> {
     /// The keyword, as written.
     pub keyword: Keyword<'a>,
