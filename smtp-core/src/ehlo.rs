@@ -33,6 +33,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::reply::fast::{self, Framed};
 use crate::reply::parse::LineCursor;
 use crate::reply::{BuildError, Reply, ReplyBuilder, ReplyCode, ReplyConfig, ReplyError};
 
@@ -375,6 +376,20 @@ impl<'a> EhloResponse<'a> {
     /// The whole reply is read (and its errors reported) before it is judged as an EHLO
     /// response, as [`parse_reply`](crate::reply::parse_reply) followed by [`from_reply`](Self::from_reply) would.
     pub fn parse(input: &'a [u8], config: &ReplyConfig) -> Result<(Self, &'a [u8]), EhloError> {
+        if let Some(framed) = fast::frame(input, config)
+            && let Some(ehlo) = Self::from_framed(&framed, config)
+        {
+            return Ok((ehlo, framed.rest()));
+        }
+        Self::parse_lines(input, config)
+    }
+
+    /// [`parse`](Self::parse) without the fast path: line by line, with the exact answer for
+    /// partial input and every error.
+    pub(crate) fn parse_lines(
+        input: &'a [u8],
+        config: &ReplyConfig,
+    ) -> Result<(Self, &'a [u8]), EhloError> {
         let mut cursor = LineCursor::new(input, config);
         let (code, first, mut last) = cursor.next_line()?;
         let offset = if first.text().is_some() { 4 } else { 3 };
@@ -412,6 +427,27 @@ impl<'a> EhloResponse<'a> {
             capabilities,
         };
         Ok((ehlo, cursor.rest()))
+    }
+
+    /// The response in a framed reply; `None` when the reply is not a positive EHLO response or
+    /// a line has a status of the wrong class, which the line-by-line path then reports.
+    fn from_framed(framed: &Framed<'a>, config: &ReplyConfig) -> Option<Self> {
+        if framed.code() != ReplyCode::OK {
+            return None;
+        }
+        let (domain, greeting) = split_first_line(framed.checked_text(0, config)?);
+        if domain.is_empty() {
+            return None;
+        }
+        let mut capabilities = Vec::with_capacity(framed.count() - 1);
+        for i in 1..framed.count() {
+            capabilities.push(Capability::parse(framed.checked_text(i, config)?));
+        }
+        Some(EhloResponse {
+            domain: Cow::Borrowed(domain),
+            greeting: greeting.map(Cow::Borrowed),
+            capabilities,
+        })
     }
 
     /// Reads the capabilities of a parsed reply, borrowing its text where the reply borrows.

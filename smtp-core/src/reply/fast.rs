@@ -1,0 +1,155 @@
+//! The fast path for the common case, a complete and well-formed reply: every line is framed
+//! first, then the text of the whole reply is checked at once (one pass for control characters,
+//! one UTF-8 validation) instead of line by line.
+//!
+//! Anything unusual — a partial reply, a bare code line, any error, more lines than
+//! [`MAX_LINES`] — makes [`frame`] return `None`, and the line-by-line reader of `parse.rs`,
+//! which knows every error and its offset, reads the input instead. So the fast path only has to
+//! be right about the replies it accepts: it accepts exactly the replies the line-by-line reader
+//! accepts without error, with the same lines (the proptests and the differential test compare
+//! both on every input they make).
+
+use std::borrow::Cow;
+
+use super::parse::{ReplyConfig, StatusCheck};
+use super::{Reply, ReplyCode, ReplyLine};
+
+#[cfg(test)]
+mod tests;
+
+/// The most lines the fast path frames (a large EHLO reply has about 20); longer replies take
+/// the line-by-line path.
+const MAX_LINES: usize = 32;
+
+/// A complete reply whose framing and text were checked: the code, and where each line ends.
+pub(crate) struct Framed<'a> {
+    /// The reply's bytes, from the first code to the last LF, checked to be UTF-8.
+    text: &'a str,
+    /// The input after the reply.
+    rest: &'a [u8],
+    code: ReplyCode,
+    /// The offset of each line's LF in `text`.
+    ends: [usize; MAX_LINES],
+    count: usize,
+}
+
+/// Frames the reply at the start of `input` if it is complete and every line is
+/// `code ( "-" / SP ) textstring CRLF` with the same code within the limits of `config`, and its
+/// text holds no control character and is UTF-8. `None` otherwise: the caller then reads the
+/// input line by line.
+#[inline]
+pub(crate) fn frame<'a>(input: &'a [u8], config: &ReplyConfig) -> Option<Framed<'a>> {
+    let digits = *input.first_chunk::<3>()?;
+    let code = ReplyCode::from_digits(digits)?;
+    let max_lines = config.max_lines.min(MAX_LINES);
+    let mut ends = [0; MAX_LINES];
+    let mut count = 0;
+    let mut pos: usize = 0;
+    loop {
+        if count == max_lines {
+            return None;
+        }
+        let window = &input[pos..input.len().min(pos.saturating_add(config.max_line_len))];
+        let lf = memchr::memchr(b'\n', window)?;
+        // The shortest line this path takes is `250 ` CRLF: code, separator, CR.
+        let [d0, d1, d2, separator, .., b'\r'] = window[..lf] else {
+            return None;
+        };
+        if [d0, d1, d2] != digits {
+            return None;
+        }
+        let last = match separator {
+            b'-' => false,
+            b' ' => true,
+            _ => return None,
+        };
+        ends[count] = pos + lf;
+        count += 1;
+        pos += lf + 1;
+        if last {
+            break;
+        }
+    }
+    let bytes = &input[..pos];
+    // Each line has one CR and one LF; any other control character is in a text.
+    // Counted in byte lanes, 255 bytes at a time, so that it vectorizes.
+    let controls: usize = bytes
+        .chunks(255)
+        .map(|chunk| {
+            let n = chunk.iter().fold(0u8, |n, &b| {
+                n + u8::from((b < b' ' && b != b'\t') | (b == 0x7f))
+            });
+            usize::from(n)
+        })
+        .sum();
+    if controls != 2 * count {
+        return None;
+    }
+    // Lines are joined by ASCII bytes, so the reply is UTF-8 exactly when every text is.
+    let text = std::str::from_utf8(bytes).ok()?;
+    Some(Framed {
+        text,
+        rest: &input[pos..],
+        code,
+        ends,
+        count,
+    })
+}
+
+impl<'a> Framed<'a> {
+    /// The reply code, the same on every line.
+    pub(crate) fn code(&self) -> ReplyCode {
+        self.code
+    }
+
+    /// The number of lines.
+    pub(crate) fn count(&self) -> usize {
+        self.count
+    }
+
+    /// The input after the reply.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
+    /// The text of line `i` (after the code and separator, before CRLF).
+    #[inline]
+    pub(crate) fn text(&self, i: usize) -> &'a str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        let text: &'a str = self.text;
+        &text[start + 4..self.ends[i] - 1]
+    }
+
+    /// The text of line `i`; `None` when it starts with a status code that disagrees with the
+    /// reply code and `config` rejects that (the line-by-line reader then reports it).
+    #[inline]
+    pub(crate) fn checked_text(&self, i: usize, config: &ReplyConfig) -> Option<&'a str> {
+        let text = self.text(i);
+        match super::line_status(text) {
+            Some((status, _))
+                if config.status_check == StatusCheck::Reject
+                    && !status.agrees_with_reply_code(self.code.get()) =>
+            {
+                None
+            }
+            _ => Some(text),
+        }
+    }
+
+    /// The reply and the input after it; `None` when a status disagrees with the reply code and
+    /// `config` rejects that.
+    pub(crate) fn reply(&self, config: &ReplyConfig) -> Option<(Reply<'a>, &'a [u8])> {
+        let mut lines = Vec::with_capacity(self.count);
+        for i in 0..self.count {
+            let line = ReplyLine::from_text(Some(Cow::Borrowed(self.text(i))));
+            if let Some(status) = line.status()
+                && config.status_check == StatusCheck::Reject
+                && !status.agrees_with_reply_code(self.code.get())
+            {
+                return None;
+            }
+            lines.push(line);
+        }
+        Some((Reply::from_parts(self.code, lines), self.rest))
+    }
+}
