@@ -105,9 +105,37 @@ pub enum Capability<'a> {
 }
 
 impl<'a> Capability<'a> {
-    /// Reads one capability line (`ehlo-line`).
+    /// Reads one capability line (`ehlo-line`). A keyword alone is the common case, read here;
+    /// the rest in [`parse_general`](Self::parse_general).
+    #[inline]
     fn parse(line: &'a str) -> Self {
         let (keyword, params) = split_at_space(line);
+        if params.is_none() {
+            let kw = keyword.as_bytes();
+            let is = |name: &[u8]| is_keyword(kw, name);
+            let first = kw.first().map_or(0, u8::to_ascii_uppercase);
+            let bare = match (kw.len(), first) {
+                (8, b'8') if is(b"8BITMIME") => Some(Capability::EightBitMime),
+                (8, b'S') if is(b"SMTPUTF8") => Some(Capability::SmtpUtf8),
+                (10, b'P') if is(b"PIPELINING") => Some(Capability::Pipelining),
+                (8, b'C') if is(b"CHUNKING") => Some(Capability::Chunking),
+                (10, b'B') if is(b"BINARYMIME") => Some(Capability::BinaryMime),
+                (3, b'D') if is(b"DSN") => Some(Capability::Dsn),
+                (8, b'S') if is(b"STARTTLS") => Some(Capability::StartTls),
+                (19, b'E') if is(b"ENHANCEDSTATUSCODES") => Some(Capability::EnhancedStatusCodes),
+                (10, b'R') if is(b"REQUIRETLS") => Some(Capability::RequireTls),
+                _ => None,
+            };
+            if let Some(capability) = bare {
+                return capability;
+            }
+        }
+        Self::parse_general(keyword, params)
+    }
+
+    /// Reads a capability line split at its first space.
+    #[inline(never)]
+    fn parse_general(keyword: &'a str, params: Option<&'a str>) -> Self {
         let other = || Capability::Other {
             keyword: Cow::Borrowed(keyword),
             params: params.map(Cow::Borrowed),
@@ -131,24 +159,21 @@ impl<'a> Capability<'a> {
             };
         }
         let bare = |cap: Capability<'a>| if params.is_none() { cap } else { other() };
+        // 1*DIGIT that fits in a u64.
         let number = |w: &str| -> Option<u64> {
-            if w.bytes().all(|b| b.is_ascii_digit()) {
-                w.parse().ok()
-            } else {
-                None
+            if w.is_empty() {
+                return None;
             }
+            w.bytes().try_fold(0u64, |n, b| {
+                let digit = b.wrapping_sub(b'0');
+                if digit > 9 {
+                    return None;
+                }
+                n.checked_mul(10)?.checked_add(u64::from(digit))
+            })
         };
         let kw = keyword.as_bytes();
-        // `name` is in upper case: the keyword's bytes are compared upper-cased, without
-        // branches or an early exit, which for these short names is the quickest.
-        let is = |name: &[u8]| {
-            kw.len() == name.len()
-                && kw
-                    .iter()
-                    .zip(name)
-                    .fold(0, |diff, (k, n)| diff | (k.to_ascii_uppercase() ^ n))
-                    == 0
-        };
+        let is = |name: &[u8]| is_keyword(kw, name);
         // By length and first letter, then the whole keyword without regard to case.
         let Some(first) = kw.first().map(u8::to_ascii_uppercase) else {
             return other();
@@ -586,6 +611,19 @@ fn exactly<const N: usize>(params: &str) -> Option<[&str; N]> {
         rest = after.unwrap_or("");
     }
     rest.trim_start_matches(' ').is_empty().then_some(out)
+}
+
+/// Whether `keyword` is `name` (in upper case) without regard to case: the keyword's bytes are
+/// compared upper-cased, without branches or an early exit, which for these short names is the
+/// quickest.
+#[inline]
+fn is_keyword(keyword: &[u8], name: &[u8]) -> bool {
+    keyword.len() == name.len()
+        && keyword
+            .iter()
+            .zip(name)
+            .fold(0, |diff, (k, n)| diff | (k.to_ascii_uppercase() ^ n))
+            == 0
 }
 
 /// `Domain [ SP ehlo-greet ]`

@@ -28,8 +28,8 @@ pub(crate) struct Framed<'a> {
     /// The input after the reply.
     rest: &'a [u8],
     code: ReplyCode,
-    /// The offset of each line's LF in `text`.
-    ends: [usize; MAX_LINES],
+    /// Where each line's LF is in `text`.
+    ends: [u32; MAX_LINES],
     count: usize,
 }
 
@@ -49,10 +49,9 @@ pub(crate) fn frame<'a>(input: &'a [u8], config: &ReplyConfig) -> Option<Framed<
         if count == max_lines {
             return None;
         }
-        let window = &input[pos..input.len().min(pos.saturating_add(config.max_line_len))];
-        let lf = memchr::memchr(b'\n', window)?;
+        let lf = find_lf(&input[pos..], config.max_line_len)?;
         // The shortest line this path takes is `250 ` CRLF: code, separator, CR.
-        let [d0, d1, d2, separator, .., b'\r'] = window[..lf] else {
+        let [d0, d1, d2, separator, .., b'\r'] = input[pos..pos + lf] else {
             return None;
         };
         if [d0, d1, d2] != digits {
@@ -63,7 +62,7 @@ pub(crate) fn frame<'a>(input: &'a [u8], config: &ReplyConfig) -> Option<Framed<
             b' ' => true,
             _ => return None,
         };
-        ends[count] = pos + lf;
+        ends[count] = u32::try_from(pos + lf).ok()?;
         count += 1;
         pos += lf + 1;
         if last {
@@ -100,6 +99,39 @@ pub(crate) fn frame<'a>(input: &'a [u8], config: &ReplyConfig) -> Option<Framed<
     })
 }
 
+/// The first LF in `bytes` if it is before `limit`, eight bytes at a time: reply lines are short,
+/// and for them this is quicker than setting up memchr's vector search for each line. The words
+/// may reach past `limit` (not past `bytes`), the answer never does.
+#[inline]
+fn find_lf(bytes: &[u8], limit: usize) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    const LFS: u64 = ONES * b'\n' as u64;
+    // A high bit for each LF byte: a borrow can mark bytes above the first LF, never below it,
+    // so the lowest mark is the first LF.
+    let first = |word: [u8; 8]| {
+        let word = u64::from_le_bytes(word) ^ LFS;
+        let marks = word.wrapping_sub(ONES) & !word & HIGHS;
+        (marks != 0).then(|| marks.trailing_zeros() as usize / 8)
+    };
+    let (words, tail) = bytes.as_chunks::<8>();
+    let mut at = 0;
+    for &word in words {
+        if at >= limit {
+            return None;
+        }
+        if let Some(p) = first(word) {
+            return (at + p < limit).then_some(at + p);
+        }
+        at += 8;
+    }
+    // The last bytes, padded with zeros (which are not LF).
+    let mut word = [0; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    let found = at + first(word)?;
+    (found < limit).then_some(found)
+}
+
 impl<'a> Framed<'a> {
     /// The reply code, the same on every line.
     pub(crate) fn code(&self) -> ReplyCode {
@@ -117,16 +149,20 @@ impl<'a> Framed<'a> {
     }
 
     /// The text of line `i` (after the code and separator, before CRLF).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn text(&self, i: usize) -> &'a str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize + 1
+        };
         let text: &'a str = self.text;
-        &text[start + 4..self.ends[i] - 1]
+        &text[start + 4..self.ends[i] as usize - 1]
     }
 
     /// The text of line `i`; `None` when it starts with a status code that disagrees with the
     /// reply code and `config` rejects that (the line-by-line reader then reports it).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn checked_text(&self, i: usize, config: &ReplyConfig) -> Option<&'a str> {
         let text = self.text(i);
         match super::line_status(text) {
