@@ -165,6 +165,10 @@ impl<'a> Framed<'a> {
     #[inline(always)]
     pub(crate) fn checked_text(&self, i: usize, config: &ReplyConfig) -> Option<&'a str> {
         let text = self.text(i);
+        // Most lines have no status: the test `line_status` starts with, made here inline.
+        if text.as_bytes().get(1) != Some(&b'.') {
+            return Some(text);
+        }
         match super::line_status(text) {
             Some((status, _))
                 if config.status_check == StatusCheck::Reject
