@@ -626,9 +626,13 @@ fn is_keyword(keyword: &[u8], name: &[u8]) -> bool {
             == 0
 }
 
-/// `Domain [ SP ehlo-greet ]`
+/// `Domain [ SP ehlo-greet ]`. The domain is often long (40 bytes and more): memchr finds the
+/// space quicker than a byte loop.
 fn split_first_line(text: &str) -> (&str, Option<&str>) {
-    split_at_space(text)
+    match memchr::memchr(b' ', text.as_bytes()) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    }
 }
 
 /// The text before the first space, and the text after it if there is a space. A byte loop:
