@@ -142,7 +142,8 @@ impl DataReceiver {
         let mut scan = Scan {
             input,
             run: 0,
-            lf_dot: None,
+            retry_at: 0,
+            misses: 0,
             receiver: self,
             sink,
         };
@@ -177,29 +178,59 @@ impl DataReceiver {
     }
 }
 
-/// Octets checked at once by [`is_plain`].
-const BLOCK: usize = 64;
+/// Octets checked (and, into a `Vec` sink, copied) at once by [`check_chunk`] and
+/// [`copy_chunk`]: large enough that the fold's final reduction and the loop around it cost
+/// little, small enough that a chunk refused for a dot line wastes little work.
+const CHUNK: usize = 256;
 
-/// Whether in the first [`BLOCK`] octets of `window` (which holds one octet more) every CR is
-/// followed by LF, and every LF but one at the start is preceded by CR. Written as a fixed-length
-/// fold without early exit so that the compiler turns it into vector compares. (Lines starting
-/// with a dot are kept out of the block by [`lf_dot_finder`].)
-#[inline]
-fn is_plain(window: &[u8]) -> bool {
-    let this: &[u8; BLOCK] = window[..BLOCK]
-        .try_into()
-        .expect("window holds BLOCK + 1 octets");
-    let next: &[u8; BLOCK] = window[1..]
-        .try_into()
-        .expect("window holds BLOCK + 1 octets");
-    let mut odd = 0u8;
-    for i in 0..BLOCK {
-        odd |= u8::from((this[i] == b'\r') != (next[i] == b'\n'));
-    }
-    odd == 0
+/// What a fold over `CHUNK` octets (and the one after them) found.
+#[derive(Debug, Clone, Copy)]
+struct Fold {
+    /// Some CR is not followed by LF, or some LF (but one at the start) is not preceded by CR.
+    odd_line_end: bool,
+    /// Some LF is followed by `.`: a line that starts with a dot (stuffing or the end of data).
+    dot_line: bool,
 }
 
-/// Finds `LF "."`, where a line might start with a dot, for the whole-block scan.
+impl Fold {
+    fn new(odd: u8, dot: u8) -> Self {
+        Self {
+            odd_line_end: odd != 0,
+            dot_line: dot != 0,
+        }
+    }
+}
+
+/// Folds over the first [`CHUNK`] octets of `window` (which holds one octet more): every CR
+/// must be followed by LF, every LF (but one at the start) preceded by CR, and no LF followed by
+/// `.`. A fixed-length fold without early exit, over two loads of the same bytes one octet apart,
+/// so that the compiler turns it into vector compares.
+#[inline]
+fn check_chunk(window: &[u8; CHUNK + 1]) -> Fold {
+    let (this, next) = (&window[..CHUNK], &window[1..]);
+    let (mut odd, mut dot) = (0u8, 0u8);
+    for (&t, &n) in this.iter().zip(next) {
+        odd |= u8::from((t == b'\r') != (n == b'\n'));
+        dot |= u8::from((t == b'\n') & (n == b'.'));
+    }
+    Fold::new(odd, dot)
+}
+
+/// [`check_chunk`] fused with appending the chunk's [`CHUNK`] octets to `out`: one pass over the
+/// data instead of a check and a copy. The caller truncates `out` when the fold says so.
+#[inline]
+fn copy_chunk(out: &mut Vec<u8>, window: &[u8; CHUNK + 1]) -> Fold {
+    let (this, next) = (&window[..CHUNK], &window[1..]);
+    let (mut odd, mut dot) = (0u8, 0u8);
+    out.extend(this.iter().zip(next).map(|(&t, &n)| {
+        odd |= u8::from((t == b'\r') != (n == b'\n'));
+        dot |= u8::from((t == b'\n') & (n == b'.'));
+        t
+    }));
+    Fold::new(odd, dot)
+}
+
+/// Finds `LF "."`, where a line might start with a dot, inside a chunk that has one.
 fn lf_dot_finder() -> &'static memmem::Finder<'static> {
     static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
     FINDER.get_or_init(|| memmem::Finder::new(b"\n."))
@@ -210,9 +241,11 @@ fn lf_dot_finder() -> &'static memmem::Finder<'static> {
 struct Scan<'a, 'r, S: ?Sized> {
     input: &'a [u8],
     run: usize,
-    /// Index of the next `LF "."` in `input` at or after the position it was sought from (or
-    /// the input's length): blocks are scanned whole only up to there.
-    lf_dot: Option<usize>,
+    /// The chunk scan is not tried again before this position (after it found a bare line end).
+    retry_at: usize,
+    /// Chunks in a row refused for a bare line end: each doubles the distance to the next try, so
+    /// that text full of bare line ends (under the keep or normalise policies) costs little more.
+    misses: u32,
     receiver: &'r mut DataReceiver,
     sink: &'r mut S,
 }
@@ -227,22 +260,20 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         while pos < len {
             match state {
                 State::Text
-                    if pos + BLOCK < len
-                        && !matches!(input[pos], b'\r' | b'\n')
-                        && pos + BLOCK <= self.next_lf_dot(pos)
-                        && is_plain(&input[pos..=pos + BLOCK]) =>
+                    if pos >= self.retry_at
+                        && pos + CHUNK < len
+                        && !matches!(input[pos], b'\r' | b'\n') =>
                 {
-                    // Whole blocks of plain lines: no per-line work.
-                    pos += BLOCK;
-                    let stop = self.lf_dot.unwrap_or(len).min(len - 1);
-                    while pos + BLOCK <= stop && is_plain(&input[pos..=pos + BLOCK]) {
-                        pos += BLOCK;
+                    let (to, next, missed) = self.chunks(pos);
+                    if missed {
+                        // A bare line end within the next chunk: find it line by line.
+                        self.retry_at = to + (CHUNK << self.misses.min(4));
+                        self.misses += 1;
+                    } else {
+                        self.misses = 0;
                     }
-                    state = match input[pos - 1] {
-                        b'\r' => State::Cr,
-                        b'\n' => State::LineStart,
-                        _ => State::Text,
-                    };
+                    pos = to;
+                    state = next;
                 }
                 State::Text => match memchr2(b'\r', b'\n', &input[pos..]) {
                     None => pos = len,
@@ -312,19 +343,65 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         None
     }
 
-    /// The index of the next `LF "."` at or after `pos`, or the input's length.
-    #[inline]
-    fn next_lf_dot(&mut self, pos: usize) -> usize {
-        match self.lf_dot {
-            Some(found) if found >= pos => found,
-            _ => {
-                let found = lf_dot_finder()
-                    .find(&self.input[pos..])
-                    .map_or(self.input.len(), |found| pos + found);
-                self.lf_dot = Some(found);
-                found
+    /// Takes whole chunks of plain lines from `pos` (in `Text` state, at an octet that is not a
+    /// line end), copying them into a `Vec` sink as it checks them. Returns where it stopped and
+    /// the state there: at the `LF` before a dot line, at the end of the input's last whole
+    /// chunk, or before a chunk that holds a bare line end (then `true`).
+    fn chunks(&mut self, mut pos: usize) -> (usize, State, bool) {
+        let input = self.input;
+        // Copy as we check when the sink is a `Vec` and the message is not refused.
+        self.flush(pos);
+        let mut copy = self.receiver.error.is_none() && self.sink.as_vec_mut().is_some();
+        let start = pos;
+        let mut missed = false;
+        while pos + CHUNK < input.len() {
+            let window: &[u8; CHUNK + 1] = input[pos..=pos + CHUNK]
+                .try_into()
+                .expect("a chunk and one octet");
+            let receiver = &mut *self.receiver;
+            copy &= receiver.config.max_size - receiver.summary.size >= CHUNK as u64;
+            let (fold, kept) = match self.sink.as_vec_mut() {
+                Some(out) if copy => {
+                    let kept = out.len();
+                    (copy_chunk(out, window), Some(kept))
+                }
+                _ => (check_chunk(window), None),
+            };
+            if fold.odd_line_end {
+                if let (Some(kept), Some(out)) = (kept, self.sink.as_vec_mut()) {
+                    out.truncate(kept);
+                }
+                missed = true;
+                break;
             }
+            if fold.dot_line {
+                // Plain lines up to and including the `LF` before the dot.
+                let lf = lf_dot_finder()
+                    .find(window)
+                    .expect("the fold saw an LF followed by a dot");
+                if let (Some(kept), Some(out)) = (kept, self.sink.as_vec_mut()) {
+                    out.truncate(kept + lf + 1);
+                    self.receiver.summary.size += lf as u64 + 1;
+                    self.run = pos + lf + 1;
+                }
+                return (pos + lf + 1, State::LineStart, false);
+            }
+            if kept.is_some() {
+                self.receiver.summary.size += CHUNK as u64;
+                self.run = pos + CHUNK;
+            }
+            pos += CHUNK;
         }
+        let state = if pos == start {
+            State::Text
+        } else {
+            match input[pos - 1] {
+                b'\r' => State::Cr,
+                b'\n' => State::LineStart,
+                _ => State::Text,
+            }
+        };
+        (pos, state, missed)
     }
 
     /// Writes the pending run `run..to`, unless the message is already refused.
