@@ -217,7 +217,7 @@ fn check_chunk(window: &[u8; CHUNK + 1]) -> Fold {
 }
 
 /// [`check_chunk`] fused with appending the chunk's [`CHUNK`] octets to `out`: one pass over the
-/// data instead of a check and a copy. The caller truncates `out` when the fold says so.
+/// data instead of a check and a copy.
 #[inline]
 fn copy_chunk(out: &mut Vec<u8>, window: &[u8; CHUNK + 1]) -> Fold {
     let (this, next) = (&window[..CHUNK], &window[1..]);
@@ -228,6 +228,45 @@ fn copy_chunk(out: &mut Vec<u8>, window: &[u8; CHUNK + 1]) -> Fold {
         t
     }));
     Fold::new(odd, dot)
+}
+
+/// Checks up to `chunks` whole chunks at the start of `input` (which holds at least one octet
+/// more); returns how many were plain, and the fold of the first that was not.
+fn check_chunks(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
+    for k in 0..chunks {
+        let at = k * CHUNK;
+        let fold = check_chunk(window(input, at));
+        if fold.odd_line_end || fold.dot_line {
+            return (k, Some(fold));
+        }
+    }
+    (chunks, None)
+}
+
+/// [`check_chunks`] that also appends the chunks it checks to `out`: the plain ones and the
+/// first that is not, which the caller cuts off (whole or in part).
+///
+/// `input` comes behind a reference on purpose: given a `&[u8]` argument the compiler knows that
+/// `out` cannot overlap it, turns the copy into a separate `memcpy` call per chunk and reads the
+/// data twice, which costs about a fifth more here (see docs/performance.md, "DATA transfer").
+#[inline(never)]
+fn copy_chunks(out: &mut Vec<u8>, input: &&[u8], chunks: usize) -> (usize, Option<Fold>) {
+    for k in 0..chunks {
+        let at = k * CHUNK;
+        let fold = copy_chunk(out, window(input, at));
+        if fold.odd_line_end || fold.dot_line {
+            return (k, Some(fold));
+        }
+    }
+    (chunks, None)
+}
+
+/// The chunk at `at` and the octet after it.
+#[inline]
+fn window(input: &[u8], at: usize) -> &[u8; CHUNK + 1] {
+    input[at..=at + CHUNK]
+        .try_into()
+        .expect("a chunk and one octet")
 }
 
 /// Finds `LF "."`, where a line might start with a dot, inside a chunk that has one.
@@ -344,64 +383,78 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
     }
 
     /// Takes whole chunks of plain lines from `pos` (in `Text` state, at an octet that is not a
-    /// line end), copying them into a `Vec` sink as it checks them. Returns where it stopped and
-    /// the state there: at the `LF` before a dot line, at the end of the input's last whole
-    /// chunk, or before a chunk that holds a bare line end (then `true`).
+    /// line end), copying them into a `Vec` sink as it checks them, and drops the dot of each
+    /// stuffed line on the way. Returns where it stopped and the state there: at the `LF` before
+    /// a line that starts with `"." CR` or `"." LF` (maybe the end of data), at the end of the
+    /// input's last whole chunk, or before a chunk that holds a bare line end (then `true`).
     fn chunks(&mut self, mut pos: usize) -> (usize, State, bool) {
         let input = self.input;
-        // Copy as we check when the sink is a `Vec` and the message is not refused.
         self.flush(pos);
-        let mut copy = self.receiver.error.is_none() && self.sink.as_vec_mut().is_some();
-        let start = pos;
-        let mut missed = false;
-        while pos + CHUNK < input.len() {
-            let window: &[u8; CHUNK + 1] = input[pos..=pos + CHUNK]
-                .try_into()
-                .expect("a chunk and one octet");
+        loop {
+            // Whole chunks with the octet after them.
+            let whole = (input.len() - pos - 1) / CHUNK;
             let receiver = &mut *self.receiver;
-            copy &= receiver.config.max_size - receiver.summary.size >= CHUNK as u64;
-            let (fold, kept) = match self.sink.as_vec_mut() {
+            let room = receiver.config.max_size - receiver.summary.size;
+            // Copy as we check when the sink is a `Vec`, the message is not refused, and all the
+            // chunks fit under the size limit (else the pending run is written as usual, cut at
+            // the limit).
+            let copy = receiver.error.is_none() && room >= (whole * CHUNK) as u64;
+            let (taken, fold) = match self.sink.as_vec_mut() {
                 Some(out) if copy => {
-                    let kept = out.len();
-                    (copy_chunk(out, window), Some(kept))
+                    let (taken, fold) = copy_chunks(out, &&input[pos..], whole);
+                    receiver.summary.size += (taken * CHUNK) as u64;
+                    self.run = pos + taken * CHUNK;
+                    (taken, fold)
                 }
-                _ => (check_chunk(window), None),
+                _ => check_chunks(&input[pos..], whole),
+            };
+            pos += taken * CHUNK;
+            let Some(fold) = fold else {
+                return (pos, self.state_after(pos, taken), false);
+            };
+            // `copy_chunks` leaves the refused chunk in the sink, for us to cut.
+            let copied = match self.sink.as_vec_mut() {
+                Some(out) if copy => Some(out),
+                _ => None,
             };
             if fold.odd_line_end {
-                if let (Some(kept), Some(out)) = (kept, self.sink.as_vec_mut()) {
-                    out.truncate(kept);
+                if let Some(out) = copied {
+                    out.truncate(out.len() - CHUNK);
                 }
-                missed = true;
-                break;
+                return (pos, self.state_after(pos, taken), true);
             }
-            if fold.dot_line {
-                // Plain lines up to and including the `LF` before the dot.
-                let lf = lf_dot_finder()
-                    .find(window)
-                    .expect("the fold saw an LF followed by a dot");
-                if let (Some(kept), Some(out)) = (kept, self.sink.as_vec_mut()) {
-                    out.truncate(kept + lf + 1);
-                    self.receiver.summary.size += lf as u64 + 1;
-                    self.run = pos + lf + 1;
+            // Plain lines up to and including the `LF` before the dot.
+            let lf = lf_dot_finder()
+                .find(&input[pos..=pos + CHUNK])
+                .expect("the fold saw an LF followed by a dot");
+            let dot = pos + lf + 1;
+            if let Some(out) = copied {
+                out.truncate(out.len() - CHUNK + lf + 1);
+                self.receiver.summary.size += lf as u64 + 1;
+                self.run = dot;
+            }
+            match input.get(dot + 1) {
+                Some(b'\r' | b'\n') | None => return (dot, State::LineStart, false),
+                Some(_) => {
+                    // A stuffed dot: drop it, and go on in the text after it.
+                    self.flush(dot);
+                    self.run = dot + 1;
+                    pos = dot + 1;
                 }
-                return (pos + lf + 1, State::LineStart, false);
             }
-            if kept.is_some() {
-                self.receiver.summary.size += CHUNK as u64;
-                self.run = pos + CHUNK;
-            }
-            pos += CHUNK;
         }
-        let state = if pos == start {
-            State::Text
-        } else {
-            match input[pos - 1] {
-                b'\r' => State::Cr,
-                b'\n' => State::LineStart,
-                _ => State::Text,
-            }
-        };
-        (pos, state, missed)
+    }
+
+    /// The state after plain chunks that ended at `pos`.
+    fn state_after(&self, pos: usize, taken: usize) -> State {
+        if taken == 0 {
+            return State::Text;
+        }
+        match self.input[pos - 1] {
+            b'\r' => State::Cr,
+            b'\n' => State::LineStart,
+            _ => State::Text,
+        }
     }
 
     /// Writes the pending run `run..to`, unless the message is already refused.
