@@ -183,12 +183,21 @@ impl DataReceiver {
 /// little, small enough that a chunk refused for a dot line wastes little work.
 const CHUNK: usize = 256;
 
-/// What a fold over `CHUNK` octets (and the one after them) found.
+/// Octets a chunk's fold reads past its end: the LF after a CR at the chunk's last octet, and
+/// the octet after that LF.
+const PEEK: usize = 2;
+
+/// A chunk of [`CHUNK`] octets and the [`PEEK`] octets after it.
+type Window = [u8; CHUNK + PEEK];
+
+/// What a fold over a chunk found.
 #[derive(Debug, Clone, Copy)]
 struct Fold {
-    /// Some CR is not followed by LF, or some LF (but one at the start) is not preceded by CR.
+    /// Some CR is not followed by LF, or some LF (but one at the chunk's start) is not preceded
+    /// by CR.
     odd_line_end: bool,
-    /// Some LF is followed by `.`: a line that starts with a dot (stuffing or the end of data).
+    /// Some CR is followed by an octet and a dot. With no odd line end, that is a `CRLF "."`:
+    /// a line that starts with a dot (stuffing or the end of data).
     dot_line: bool,
 }
 
@@ -201,37 +210,43 @@ impl Fold {
     }
 }
 
-/// Folds over the first [`CHUNK`] octets of `window` (which holds one octet more): every CR
-/// must be followed by LF, every LF (but one at the start) preceded by CR, and no LF followed by
-/// `.`. A fixed-length fold without early exit, over two loads of the same bytes one octet apart,
-/// so that the compiler turns it into vector compares.
+/// Folds over the chunk at the start of `window`: every CR must be followed by LF, every LF (but
+/// one at the start) preceded by CR, and no CR followed by LF and `.`. A fixed-length fold without
+/// early exit, over three loads of the same bytes one octet apart, so that the compiler turns it
+/// into vector compares (four per 16 octets; SSE2 is all the baseline target has).
 #[inline]
-fn check_chunk(window: &[u8; CHUNK + 1]) -> Fold {
-    let (this, next) = (&window[..CHUNK], &window[1..]);
+fn check_chunk(window: &Window) -> Fold {
     let (mut odd, mut dot) = (0u8, 0u8);
-    for (&t, &n) in this.iter().zip(next) {
-        odd |= u8::from((t == b'\r') != (n == b'\n'));
-        dot |= u8::from((t == b'\n') & (n == b'.'));
+    for ((&t, &n), &a) in window[..CHUNK].iter().zip(&window[1..]).zip(&window[2..]) {
+        let cr = t == b'\r';
+        odd |= u8::from(cr != (n == b'\n'));
+        dot |= u8::from(cr & (a == b'.'));
     }
     Fold::new(odd, dot)
 }
 
-/// [`check_chunk`] fused with appending the chunk's [`CHUNK`] octets to `out`: one pass over the
-/// data instead of a check and a copy.
+/// [`check_chunk`] fused with appending the chunk to `out`: one pass over the data instead of a
+/// check and a copy.
 #[inline]
-fn copy_chunk(out: &mut Vec<u8>, window: &[u8; CHUNK + 1]) -> Fold {
-    let (this, next) = (&window[..CHUNK], &window[1..]);
+fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> Fold {
     let (mut odd, mut dot) = (0u8, 0u8);
-    out.extend(this.iter().zip(next).map(|(&t, &n)| {
-        odd |= u8::from((t == b'\r') != (n == b'\n'));
-        dot |= u8::from((t == b'\n') & (n == b'.'));
-        t
-    }));
+    out.extend(
+        window[..CHUNK]
+            .iter()
+            .zip(&window[1..])
+            .zip(&window[2..])
+            .map(|((&t, &n), &a)| {
+                let cr = t == b'\r';
+                odd |= u8::from(cr != (n == b'\n'));
+                dot |= u8::from(cr & (a == b'.'));
+                t
+            }),
+    );
     Fold::new(odd, dot)
 }
 
-/// Checks up to `chunks` whole chunks at the start of `input` (which holds at least one octet
-/// more); returns how many were plain, and the fold of the first that was not.
+/// Checks up to `chunks` whole chunks at the start of `input` (which holds at least [`PEEK`]
+/// octets more); returns how many were plain, and the fold of the first that was not.
 fn check_chunks(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
     for k in 0..chunks {
         let at = k * CHUNK;
@@ -261,12 +276,12 @@ fn copy_chunks(out: &mut Vec<u8>, input: &&[u8], chunks: usize) -> (usize, Optio
     (chunks, None)
 }
 
-/// The chunk at `at` and the octet after it.
+/// The chunk at `at` and the octets after it.
 #[inline]
-fn window(input: &[u8], at: usize) -> &[u8; CHUNK + 1] {
-    input[at..=at + CHUNK]
+fn window(input: &[u8], at: usize) -> &Window {
+    input[at..at + CHUNK + PEEK]
         .try_into()
-        .expect("a chunk and one octet")
+        .expect("a chunk and its peek")
 }
 
 /// Finds `LF "."`, where a line might start with a dot, inside a chunk that has one.
@@ -300,7 +315,7 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
             match state {
                 State::Text
                     if pos >= self.retry_at
-                        && pos + CHUNK < len
+                        && pos + CHUNK + PEEK <= len
                         && !matches!(input[pos], b'\r' | b'\n') =>
                 {
                     let (to, next, missed) = self.chunks(pos);
@@ -391,8 +406,8 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         let input = self.input;
         self.flush(pos);
         loop {
-            // Whole chunks with the octet after them.
-            let whole = (input.len() - pos - 1) / CHUNK;
+            // Whole chunks with the octets after them.
+            let whole = (input.len() - pos).saturating_sub(PEEK) / CHUNK;
             let receiver = &mut *self.receiver;
             let room = receiver.config.max_size - receiver.summary.size;
             // Copy as we check when the sink is a `Vec`, the message is not refused, and all the
@@ -423,15 +438,17 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
                 }
                 return (pos, self.state_after(pos, taken), true);
             }
-            // Plain lines up to and including the `LF` before the dot.
+            // Plain lines up to and including the `LF` before the dot (which may be the first
+            // octet after the chunk, left in the pending run).
             let lf = lf_dot_finder()
-                .find(&input[pos..=pos + CHUNK])
-                .expect("the fold saw an LF followed by a dot");
+                .find(&input[pos..pos + CHUNK + PEEK])
+                .expect("the fold saw CRLF followed by a dot");
             let dot = pos + lf + 1;
             if let Some(out) = copied {
-                out.truncate(out.len() - CHUNK + lf + 1);
-                self.receiver.summary.size += lf as u64 + 1;
-                self.run = dot;
+                let keep = (lf + 1).min(CHUNK);
+                out.truncate(out.len() - CHUNK + keep);
+                self.receiver.summary.size += keep as u64;
+                self.run = pos + keep;
             }
             match input.get(dot + 1) {
                 Some(b'\r' | b'\n') | None => return (dot, State::LineStart, false),
