@@ -370,6 +370,56 @@ const PARTS: &[&[u8]] = &[
     b"\r\n.\r\n",
 ];
 
+/// Pieces of long wire data: mostly long plain lines (so that whole chunks of the scan fit
+/// between dot lines), with dot lines, bare line ends and ends of data now and then.
+const LONG_PARTS: &[&[u8]] = &[
+    b"Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt",
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+    b"x",
+    b"\r\n",
+    b"\r\n",
+    b"\r\n",
+    b"\r\n.",
+    b"\r\n..x",
+    b"\r\n.\r",
+    b"\n",
+    b"\r",
+    b".",
+    b"\r\n.\r\n",
+];
+
+/// A sink that is not a `Vec` (no [`DataSink::as_vec_mut`]).
+struct PlainSink(Vec<u8>);
+
+impl DataSink for PlainSink {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.extend_from_slice(bytes);
+    }
+}
+
+/// [`receive_split`] into a [`PlainSink`].
+fn receive_plain_sink(config: DataConfig, wire: &[u8], cuts: &[usize]) -> Received {
+    let mut receiver = DataReceiver::new(config);
+    let mut sink = PlainSink(Vec::new());
+    let mut start = 0;
+    for end in cuts.iter().copied().chain([wire.len()]) {
+        let end = end.clamp(start, wire.len());
+        if let DataStatus::Done { consumed, outcome } = receiver.feed(&wire[start..end], &mut sink) {
+            return Received {
+                message: sink.0,
+                consumed: Some(start + consumed),
+                outcome: Some(outcome),
+            };
+        }
+        start = end;
+    }
+    Received {
+        message: sink.0,
+        consumed: None,
+        outcome: None,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -465,6 +515,39 @@ proptest! {
                 prop_assert_eq!(wire[offset as usize], b'\r');
             }
             Err(other) => prop_assert!(false, "unexpected {other:?}"),
+        }
+    }
+
+    /// Inputs long enough for several whole chunks of the fused check-and-copy scan, with long
+    /// plain lines, dot lines, bare line ends and ends of data anywhere: a sink that is not a
+    /// `Vec` (so the receiver checks without copying and writes runs) and a `Vec` receive the
+    /// same octets with the same outcome, at any split and any size limit, near the limit too.
+    #[test]
+    fn chunked_scan_matches_plain_sink_at_any_split(
+        (wire, cuts) in prop::collection::vec(
+            prop::sample::select(LONG_PARTS),
+            0..160,
+        )
+        .prop_map(|parts| parts.concat())
+        .prop_flat_map(|w| { let n = w.len(); (Just(w), cuts(n)) }),
+        lf in any_policy(),
+        cr in any_policy(),
+        max_size in prop::sample::select(&[0u64, 100, 255, 256, 257, 600, 2000, u64::MAX][..]),
+    ) {
+        let config = config(lf, cr, max_size);
+        let whole = receive(config, &wire);
+        prop_assert_eq!(&receive_split(config, &wire, &cuts), &whole);
+        prop_assert_eq!(&receive_plain_sink(config, &wire, &cuts), &whole);
+        if let Some(Ok(summary)) = whole.outcome {
+            prop_assert_eq!(summary.size, whole.message.len() as u64);
+        }
+        let Some((end, lines, _, _)) = reference(&wire) else {
+            prop_assert_eq!(whole.consumed, None);
+            return Ok(());
+        };
+        prop_assert_eq!(whole.consumed, Some(end));
+        if (lf, cr, max_size) == (LineEndPolicy::Keep, LineEndPolicy::Keep, u64::MAX) {
+            prop_assert_eq!(&whole.message, &join(&lines, b""));
         }
     }
 
