@@ -385,18 +385,22 @@ impl ServerSession {
 
     /// Reads message text from now on (the `354` has been sent).
     fn start_data(&mut self) {
-        self.phase = Phase::Data(Box::new(DataReceiver::new(DataConfig {
+        self.phase = Phase::Data(DataReceiver::new(DataConfig {
             bare_lf: self.config.bare_lf,
             bare_cr: self.config.bare_cr,
             max_size: self.config.max_message_size,
-        })));
+        }));
     }
 
     fn step_data(&mut self) -> bool {
         let Phase::Data(receiver) = &mut self.phase else {
             return false;
         };
-        let status = receiver.feed(&self.inbuf[self.pos..], &mut self.tx.data);
+        let input = &self.inbuf[self.pos..];
+        // Room for what was read (no more: the client's SIZE is not trusted with memory), so
+        // that the message grows once per read rather than by doubling.
+        self.tx.data.reserve(input.len());
+        let status = receiver.feed(input, &mut self.tx.data);
         let DataStatus::Done { consumed, outcome } = status else {
             self.pos = self.inbuf.len();
             return false;
@@ -471,7 +475,11 @@ impl ServerSession {
         let input = &self.inbuf[self.pos..];
         let status = match refusal {
             Some(_) => receiver.feed(input, &mut Discard),
-            None => receiver.feed(input, &mut self.tx.data),
+            None => {
+                let chunk = usize::try_from(receiver.chunk_remaining()).unwrap_or(usize::MAX);
+                self.tx.data.reserve(input.len().min(chunk));
+                receiver.feed(input, &mut self.tx.data)
+            }
         };
         let consumed = match status {
             BdatStatus::Idle | BdatStatus::Partial => {
