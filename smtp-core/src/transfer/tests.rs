@@ -404,7 +404,8 @@ fn receive_plain_sink(config: DataConfig, wire: &[u8], cuts: &[usize]) -> Receiv
     let mut start = 0;
     for end in cuts.iter().copied().chain([wire.len()]) {
         let end = end.clamp(start, wire.len());
-        if let DataStatus::Done { consumed, outcome } = receiver.feed(&wire[start..end], &mut sink) {
+        if let DataStatus::Done { consumed, outcome } = receiver.feed(&wire[start..end], &mut sink)
+        {
             return Received {
                 message: sink.0,
                 consumed: Some(start + consumed),

@@ -431,7 +431,12 @@ impl ServerSession {
         let tx = std::mem::take(&mut self.tx);
         self.reset_transaction();
         let Some(mail) = tx.mail else { return };
+        let declared_8bit = matches!(
+            mail.params.body,
+            Some(Body::EightBitMime | Body::BinaryMime)
+        );
         let message = Message {
+            undeclared_8bit: !declared_8bit && !tx.data.is_ascii(),
             mail,
             recipients: tx.rcpts,
             data: tx.data,
