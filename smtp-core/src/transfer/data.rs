@@ -98,8 +98,9 @@ enum State {
 ///
 /// Feed it input slices as they arrive with [`feed`](Self::feed); it writes the unstuffed message
 /// into a [`DataSink`] and, once the end is seen, returns how much of the last slice it used.
-/// The scan is driven by `memchr2` over CR and LF, and plain runs of text are written to the sink
-/// in one piece.
+/// Plain text is checked 256 octets at a time (every CR followed by LF, every LF preceded by CR, no
+/// line starting with a dot) and, into a `Vec` sink, copied in the same pass; dot lines, bare line
+/// ends and the ends of reads are walked line by line with `memchr2` over CR and LF.
 ///
 /// The end of data is recognised only as `CRLF "." CRLF` (or `"." CRLF` right at the start); a
 /// bare LF or a bare CR is never a line end for this purpose (see [`LineEndPolicy`]).
