@@ -133,3 +133,6 @@ impl BdatReceiver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
