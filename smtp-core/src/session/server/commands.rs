@@ -385,18 +385,22 @@ impl ServerSession {
 
     /// Reads message text from now on (the `354` has been sent).
     fn start_data(&mut self) {
-        self.phase = Phase::Data(Box::new(DataReceiver::new(DataConfig {
+        self.phase = Phase::Data(DataReceiver::new(DataConfig {
             bare_lf: self.config.bare_lf,
             bare_cr: self.config.bare_cr,
             max_size: self.config.max_message_size,
-        })));
+        }));
     }
 
     fn step_data(&mut self) -> bool {
         let Phase::Data(receiver) = &mut self.phase else {
             return false;
         };
-        let status = receiver.feed(&self.inbuf[self.pos..], &mut self.tx.data);
+        let input = &self.inbuf[self.pos..];
+        // Room for what was read (no more: the client's SIZE is not trusted with memory), so
+        // that the message grows once per read rather than by doubling.
+        self.tx.data.reserve(input.len());
+        let status = receiver.feed(input, &mut self.tx.data);
         let DataStatus::Done { consumed, outcome } = status else {
             self.pos = self.inbuf.len();
             return false;
@@ -427,7 +431,12 @@ impl ServerSession {
         let tx = std::mem::take(&mut self.tx);
         self.reset_transaction();
         let Some(mail) = tx.mail else { return };
+        let declared_8bit = matches!(
+            mail.params.body,
+            Some(Body::EightBitMime | Body::BinaryMime)
+        );
         let message = Message {
+            undeclared_8bit: !declared_8bit && !tx.data.is_ascii(),
             mail,
             recipients: tx.rcpts,
             data: tx.data,
@@ -471,7 +480,11 @@ impl ServerSession {
         let input = &self.inbuf[self.pos..];
         let status = match refusal {
             Some(_) => receiver.feed(input, &mut Discard),
-            None => receiver.feed(input, &mut self.tx.data),
+            None => {
+                let chunk = usize::try_from(receiver.chunk_remaining()).unwrap_or(usize::MAX);
+                self.tx.data.reserve(input.len().min(chunk));
+                receiver.feed(input, &mut self.tx.data)
+            }
         };
         let consumed = match status {
             BdatStatus::Idle | BdatStatus::Partial => {
