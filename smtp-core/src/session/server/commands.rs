@@ -432,7 +432,7 @@ impl ServerSession {
         self.reset_transaction();
         let Some(mail) = tx.mail else { return };
         let declared_8bit = matches!(
-            mail.params.body,
+            mail.params.body(),
             Some(Body::EightBitMime | Body::BinaryMime)
         );
         let message = Message {
