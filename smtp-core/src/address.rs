@@ -687,6 +687,60 @@ fn path<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Path<'a>> {
     Ok((rest, path))
 }
 
+/// Whether `input` starts with `<Postmaster>` (any case).
+#[inline(always)]
+pub(crate) fn is_postmaster(input: &[u8]) -> bool {
+    input.len() >= 12
+        && input[0] == b'<'
+        && input[11] == b'>'
+        && input[1..11].eq_ignore_ascii_case(b"postmaster")
+}
+
+/// A path to write into in place: no route, empty local part and domain, nothing owned.
+pub(crate) fn placeholder_path() -> Path<'static> {
+    Path {
+        route: None,
+        mailbox: Mailbox {
+            local: LocalPart::checked(""),
+            host: Host::Domain(Domain::checked("")),
+        },
+    }
+}
+
+/// [`path`], written into `out` (a [`placeholder_path`]) where it lies instead of being moved
+/// out through each rule's result; returns the rest of the input.
+#[inline(always)]
+pub(crate) fn path_into<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+    out: &mut Path<'a>,
+) -> Result<&'a [u8], nom::Err<SynErr<'a>>> {
+    let Some(inner) = input.strip_prefix(b"<") else {
+        return Err(SynErr::syntax(input));
+    };
+    let rest = if inner.first() == Some(&b'@') {
+        let (rest, route) = source_route(inner)?;
+        let Some(rest) = rest.strip_prefix(b":") else {
+            return Err(SynErr::syntax(rest));
+        };
+        out.route = Some(route);
+        rest
+    } else {
+        inner
+    };
+    let (rest, local) = local_part_in(rest, src)?;
+    out.mailbox.local = local;
+    let Some(rest) = rest.strip_prefix(b"@") else {
+        return Err(SynErr::syntax(rest));
+    };
+    let (rest, host) = host_in(rest, src)?;
+    out.mailbox.host = host;
+    let Some(rest) = rest.strip_prefix(b">") else {
+        return Err(SynErr::syntax(rest));
+    };
+    Ok(rest)
+}
+
 /// ```text
 /// Reverse-path = Path / "<>"
 /// ```
@@ -728,11 +782,7 @@ pub(crate) fn forward_path_in<'a>(
     if input.starts_with(b"<>") {
         return Err(SynErr::at(input, ErrorKind::NullRecipient));
     }
-    if input.len() >= 12
-        && input[0] == b'<'
-        && input[11] == b'>'
-        && input[1..11].eq_ignore_ascii_case(b"postmaster")
-    {
+    if is_postmaster(input) {
         let spelling = src.str(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
         return Ok((
             &input[12..],

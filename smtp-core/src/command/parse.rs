@@ -12,7 +12,8 @@ use super::types::{
 };
 use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
 use crate::address::{
-    ForwardPath, Path, ReversePath, forward_path_in, host_in, path_body, reverse_path_in,
+    ForwardPath, Path, ReversePath, forward_path_in, host_in, is_postmaster, path_body, path_into,
+    placeholder_path,
 };
 use crate::error::{ErrorKind, ParseError};
 use crate::params::{MailParams, RcptParams, mail_params, rcpt_params};
@@ -505,9 +506,16 @@ fn mail<'a>(
         fill(&mut out.from, ReversePath::Path(p));
         r
     } else {
-        let (r, from) = reverse_path_in(rest, src).map_err(|e| located(content, e, bad))?;
-        fill(&mut out.from, from);
-        r
+        // Built in place, as the command is.
+        if let Some(r) = rest.strip_prefix(b"<>") {
+            r
+        } else {
+            fill(&mut out.from, ReversePath::Path(placeholder_path()));
+            let ReversePath::Path(p) = &mut out.from else {
+                unreachable!("just written")
+            };
+            path_into(rest, src, p).map_err(|e| located(content, e, bad))?
+        }
     };
     mail_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
     check_ascii(
@@ -543,9 +551,18 @@ fn rcpt<'a>(
         fill(&mut out.to, ForwardPath::Path(p));
         r
     } else {
-        let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
-        fill(&mut out.to, to);
-        r
+        if rest.starts_with(b"<>") || is_postmaster(rest) {
+            let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
+            fill(&mut out.to, to);
+            r
+        } else {
+            // Built in place, as the command is.
+            fill(&mut out.to, ForwardPath::Path(placeholder_path()));
+            let ForwardPath::Path(p) = &mut out.to else {
+                unreachable!("just written")
+            };
+            path_into(rest, src, p).map_err(|e| located(content, e, bad))?
+        }
     };
     rcpt_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
     check_ascii(content, config.smtputf8, config, dev)
