@@ -158,6 +158,18 @@ impl Simulator {
             .line(session, now, direction, text);
     }
 
+    /// Adds lines to a session's transcript, under one lock.
+    pub fn transcript_lines<'a>(
+        &self,
+        session: SessionId,
+        lines: impl IntoIterator<Item = (Timestamp, Direction, &'a [u8])>,
+    ) {
+        let mut capture = lock(&self.inner.capture);
+        for (at, direction, text) in lines {
+            capture.transcripts.line(session, at, direction, text);
+        }
+    }
+
     /// Ends a session's transcript; the connection no longer counts toward concurrency limits.
     pub fn close_session(&self, session: &SessionContext, now: Timestamp) {
         lock(&self.inner.engine).internet().disconnect(session);
