@@ -138,12 +138,15 @@ impl Connection<'_> {
                         return Ok(());
                     }
                     let input = &buf[..n];
-                    if self.ctx.is_some() {
-                        // The lines of one read arrived together: one timestamp for them.
-                        let (now, pending) = (self.shared.clock.now(), &mut self.pending);
-                        self.lines
-                            .feed(input, |line| pending.push(now, Direction::Client, line));
-                    }
+                    // The lines of one read arrived together: one timestamp for them. Before
+                    // the session is opened (a PROXY header), lines are split but not kept.
+                    let keep = self.ctx.is_some();
+                    let (now, pending) = (self.shared.clock.now(), &mut self.pending);
+                    self.lines.feed(input, |line| {
+                        if keep {
+                            pending.push(now, Direction::Client, line);
+                        }
+                    });
                     self.session.handle_input(input, Instant::now().into_std());
                     if n == buf.len() && buf.len() < READ_SIZE_MAX {
                         // More may be waiting: read more at once next time.
@@ -203,8 +206,7 @@ impl Connection<'_> {
     /// Adds a line to the transcript (handed over with the next write).
     fn transcript(&mut self, direction: Direction, line: &[u8]) {
         if self.ctx.is_some() {
-            self.pending
-                .push(self.shared.clock.now(), direction, line);
+            self.pending.push(self.shared.clock.now(), direction, line);
         }
     }
 
@@ -213,7 +215,9 @@ impl Connection<'_> {
         if let Some(ctx) = &self.ctx
             && !self.pending.is_empty()
         {
-            self.shared.sim.transcript_lines(ctx.id, self.pending.iter());
+            self.shared
+                .sim
+                .transcript_lines(ctx.id, self.pending.iter());
         }
         self.pending.clear();
     }
