@@ -131,6 +131,13 @@ impl Simulator {
             .set_delivery(id, sent, detail);
     }
 
+    /// Records a temporary failure to deliver report `id`, which stays
+    /// [`Sending`](crate::capture::OutboxState::Sending) until its next attempt (see
+    /// [`Outbox::note_attempt`](crate::capture::Outbox::note_attempt)).
+    pub fn report_deferred(&self, id: u64, detail: String) {
+        lock(&self.inner.capture).outbox.note_attempt(id, detail);
+    }
+
     /// Forgets messages, transcripts, events in memory and the outbox.
     pub fn clear(&self) {
         lock(&self.inner.capture).clear();

@@ -557,7 +557,10 @@ fn header_from_domains() {
         (b"From: nobody\r\n\r\n", None),
         // Bytes that are not UTF-8, in the body or in the header, change nothing.
         (b"From: a@b.example\r\n\r\n\xff\xfe body", Some("b.example")),
-        (b"X-Bin: \xff\r\nFrom: \xe9 <a@b.example>\r\n\r\n", Some("b.example")),
+        (
+            b"X-Bin: \xff\r\nFrom: \xe9 <a@b.example>\r\n\r\n",
+            Some("b.example"),
+        ),
     ];
     for (raw, want) in cases {
         assert_eq!(

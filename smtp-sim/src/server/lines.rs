@@ -169,7 +169,10 @@ mod tests {
         feed(&mut l, b"EHLO c\r\nMAIL FROM:<a@b>\r\nDA");
         feed(&mut l, b"TA\r\n");
         l.server_code(b"354");
-        feed(&mut l, b"Subject: secret\r\n\r\nbody\r\n.\r\nBDAT 5 LAST\r\nab\r\n");
+        feed(
+            &mut l,
+            b"Subject: secret\r\n\r\nbody\r\n.\r\nBDAT 5 LAST\r\nab\r\n",
+        );
         feed(&mut l, b"\rAUTH PLAIN AGEAYg==\r\nAUTH LOGIN\r\n");
         l.server_code(b"334");
         feed(&mut l, b"dXNlcg==\r\nQUIT\r\n");
