@@ -124,7 +124,7 @@ stored() {
     "http://127.0.0.1:$1/health"
 }
 
-declare -A rates
+declare -A rates cpu
 run() {
   local name=$1 server=$2 mode=$3 scenario=${4:-}
   local port api rate flags=()
@@ -132,6 +132,11 @@ run() {
   [ "$mode" = reused ] && flags=(-d)
   if [ "$server" = sink ]; then start_sink "$port"; else start_sim "$port" "$api" "$scenario"; fi
   rate=$(load "$port" "${flags[@]}")
+  # The server's CPU time (user + system, clock ticks) for the run, per message: less
+  # sensitive than msg/s to what else the machine runs.
+  local ticks us
+  ticks=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+  us=$((ticks * 1000000 / $(getconf CLK_TCK) / messages))
   if [ "$server" = sim ]; then
     local n
     n=$(stored "$api")
@@ -139,7 +144,8 @@ run() {
   fi
   stop_server
   rates[$name]="${rates[$name]:-} $rate"
-  printf '%-22s %8s msg/s\n' "$name" "$rate"
+  cpu[$name]="${cpu[$name]:-} $us"
+  printf '%-22s %8s msg/s %6s us CPU/msg\n' "$name" "$rate" "$us"
 }
 
 echo "load: smtp-source -s 20 -m $messages -l 1024 [-d], $rounds rounds, alternating; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -172,6 +178,11 @@ for mode in new reused; do
   printf '%-7s ten rules %6s: %sx [%s] | internet checks %6s: %sx [%s]\n' "" \
     "$(median "${rates[sim10-$mode]}")" "$(median "$r10")" "$r10" \
     "$(median "${rates[simnet-$mode]}")" "$(median "$rnet")" "$rnet"
+done
+echo "--- server CPU time per message (us, median): smtp-sink | smtp-sim | ten rules | internet checks"
+for mode in new reused; do
+  printf '%-7s %6s | %6s | %6s | %6s\n' "$mode" "$(median "${cpu[sink-$mode]}")" \
+    "$(median "${cpu[sim-$mode]}")" "$(median "${cpu[sim10-$mode]}")" "$(median "${cpu[simnet-$mode]}")"
 done
 echo "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -52,7 +52,7 @@ where
 {
     let mut io: Io = Box::new(stream);
     if implicit_tls {
-        io = match handshake(io, shared).await {
+        io = match Box::pin(handshake(io, shared)).await {
             Some(io) => io,
             None => return Ok(()),
         };
@@ -276,7 +276,7 @@ impl Connection<'_> {
             Event::StartTls => {
                 self.flush().await?;
                 let io = std::mem::replace(&mut self.io, Box::new(tokio::io::empty()));
-                match handshake(io, self.shared).await {
+                match Box::pin(handshake(io, self.shared)).await {
                     Some(io) => {
                         self.io = io;
                         self.note(b"TLS established");
