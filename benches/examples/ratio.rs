@@ -1,8 +1,9 @@
 //! Peer time / smtp-core time on a loaded machine: runs each side in short interleaved rounds and
 //! keeps the fastest round of each, which other jobs on the machine can only slow down.
 //!
-//! `cargo run --release -p benches --example ratio [commands|replies|data]`; `core`, `pipe` and
-//! `mix` run only smtp-core's command paths, for a profiler.
+//! `cargo run --release -p benches --example ratio [commands|replies|data|classify]`; `core`
+//! runs only smtp-core's command paths and `classify-only` only bounce-classify over the
+//! development corpus (ten times) and `parse-only` only mail-parser's parse of it, for a profiler.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -80,6 +81,48 @@ fn main() {
         for _ in 0..100000 {
             mix_core();
         }
+        return;
+    }
+    if which == "classify" || which == "classify-only" || which == "parse-only" {
+        let corpus = benches::bounce_corpus().expect("../shared/corpus/sisimai/dev is missing");
+        let ours = || {
+            let n = corpus
+                .iter()
+                .filter(|m| bounce_classify::classify(black_box(m)).report().is_some())
+                .count();
+            black_box(n);
+        };
+        if which == "classify-only" {
+            for _ in 0..10 {
+                ours();
+            }
+            return;
+        }
+        let parser = mail_parser::MessageParser::default();
+        let theirs = || {
+            let n = corpus
+                .iter()
+                .filter(|m| parser.parse(black_box(m.as_slice())).is_some())
+                .count();
+            black_box(n);
+        };
+        if which == "parse-only" {
+            for _ in 0..10 {
+                theirs();
+            }
+            return;
+        }
+        let (mut a, mut b) = (f64::MAX, f64::MAX);
+        for _ in 0..15 {
+            a = a.min(min_time(3, 5, ours));
+            b = b.min(min_time(3, 5, theirs));
+        }
+        println!(
+            "classify corpus: bounce-classify {:.2} ms mail-parser {:.2} ms ratio {:.2}",
+            a * 1e3,
+            b * 1e3,
+            a / b
+        );
         return;
     }
     if which == "data" {

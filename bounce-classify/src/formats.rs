@@ -107,7 +107,7 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
     let product = gateway::product(msg);
     for r in &mut decoded.recipients {
         r.gateway = product;
-        r.diagnostic = gateway::strip_banners(&r.diagnostic);
+        r.diagnostic = gateway::strip_banners(std::mem::take(&mut r.diagnostic));
     }
     Some(decoded)
 }
@@ -166,4 +166,39 @@ pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
     SENDERS.iter().any(|s| from.contains(s))
         || SUBJECTS.iter().any(|s| subject.contains(s))
         || msg.header("x-failed-recipients").is_some()
+        || from_nobody(msg)
+}
+
+/// `From: <>`: a message that names no author at all, which mailers write when they send a
+/// notification with the null reverse path (m-FILTER's bounces). Only the `From` field counts:
+/// `Return-Path: <>` alone is also on auto-replies and read receipts, which name their author.
+fn from_nobody(msg: &Message) -> bool {
+    let from = msg.from().trim();
+    from.ends_with("<>") && from[..from.len() - 2].trim().trim_matches('"').is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_message_from_nobody_is_a_bounce_by_its_envelope() {
+        let cases = [
+            ("From: <>\nSubject: hello\n", true),
+            ("From: \"\" <>\nSubject: hello\n", true),
+            // An auto-reply or a read receipt goes out with the null path but names its author.
+            (
+                "Return-Path: <>\nFrom: a@example.org\nSubject: hello\n",
+                false,
+            ),
+            ("From: Someone <>x\nSubject: hello\n", false),
+            ("From: a@example.org\nSubject: lunch?\n", false),
+        ];
+        for (head, want) in cases {
+            let raw = format!("{head}\nBody.\n");
+            for m in crate::message::with_each_line_end(&raw) {
+                assert_eq!(looks_like_bounce(&m), want, "{head}");
+            }
+        }
+    }
 }

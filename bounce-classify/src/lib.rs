@@ -109,7 +109,7 @@ pub fn try_classify(input: &[u8]) -> Result<Outcome, Error> {
         return Err(Error::Empty);
     }
     let msg = message::read(input).ok_or(Error::NotAMessage)?;
-    if msg.headers.is_empty() {
+    if !msg.has_headers() {
         return Err(Error::NotAMessage);
     }
     let Some(decoded) = formats::decode(&msg) else {

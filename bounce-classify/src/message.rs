@@ -21,8 +21,12 @@ const MAX_TEXT: usize = 256 * 1024;
 /// The pieces of a message that recognisers read.
 #[derive(Debug, Default)]
 pub(crate) struct Message {
-    /// Top-level header fields: lower-case name, decoded value (unfolded), in order.
-    pub(crate) headers: Vec<(String, String)>,
+    /// Top-level header fields' text: each lower-case name and decoded, unfolded value, one
+    /// after the other (one buffer for all of them, not two strings per field).
+    header_text: String,
+    /// Per header field, in order: where its name ends and its value ends in `header_text`
+    /// (each starts where the previous piece ends).
+    header_ends: Vec<(usize, usize)>,
     /// `type/subtype` of the top-level part, lower-case.
     pub(crate) content_type: String,
     /// The `report-type` parameter of a `multipart/report`, lower-case.
@@ -44,12 +48,37 @@ pub(crate) struct Message {
 }
 
 impl Message {
+    /// The top-level header fields in order: lower-case name, decoded and unfolded value.
+    pub(crate) fn headers(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.header_ends.iter().map(move |&(name_end, value_end)| {
+            let field = (
+                &self.header_text[start..name_end],
+                &self.header_text[name_end..value_end],
+            );
+            start = value_end;
+            field
+        })
+    }
+
+    /// Does the message have any top-level header field?
+    pub(crate) fn has_headers(&self) -> bool {
+        !self.header_ends.is_empty()
+    }
+
     /// The first top-level header `name` (lower-case), if any.
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        self.headers().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Adds a header field: `name` lower-cased, `value` unfolded.
+    fn push_header(&mut self, name: &str, value: &str) {
+        let start = self.header_text.len();
+        self.header_text.push_str(name);
+        self.header_text[start..].make_ascii_lowercase();
+        let name_end = self.header_text.len();
+        unfold_into(&mut self.header_text, value);
+        self.header_ends.push((name_end, self.header_text.len()));
     }
 
     /// The byte offset in `notice` where the returned copy of the message starts (the notice's
@@ -138,9 +167,15 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
     let bytes = normalize(input);
     let parsed = PARSER.parse(&bytes[..])?;
     let mut msg = Message::default();
+    let (mut size, mut count) = (0, 0);
     for (name, value) in parsed.headers_raw() {
-        msg.headers
-            .push((name.to_ascii_lowercase(), unfold(&decode_words(value))));
+        size += name.len() + value.len();
+        count += 1;
+    }
+    msg.header_text.reserve(size);
+    msg.header_ends.reserve(count);
+    for (name, value) in parsed.headers_raw() {
+        msg.push_header(name, &decode_words(value));
     }
     let root = parsed.root_part();
     if let Some(ct) = root.content_type() {
@@ -285,8 +320,16 @@ pub(crate) fn header_in_block(block: &str, name: &str) -> Option<String> {
 
 /// The value's lines trimmed, blank ones dropped, joined by single spaces; one pass, no
 /// intermediate vector (every raw value ends with its line end, so this runs for each field).
+#[cfg(test)]
 fn unfold(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
+    let mut out = String::new();
+    unfold_into(&mut out, v);
+    out
+}
+
+/// [`unfold`] appended to `out` (which may already hold other text).
+fn unfold_into(out: &mut String, v: &str) {
+    let start = out.len();
     let mut from = 0;
     // Splitting at the ASCII bytes CR and LF keeps every piece valid UTF-8.
     for end in memchr::memchr2_iter(b'\n', b'\r', v.as_bytes()).chain([v.len()]) {
@@ -295,12 +338,11 @@ fn unfold(v: &str) -> String {
         if piece.is_empty() {
             continue;
         }
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
         out.push_str(piece);
     }
-    out
 }
 
 /// Decodes RFC 2047 encoded words by letting mail-parser read a one-field message.

@@ -142,6 +142,12 @@ pub(crate) fn addresses(text: &str) -> Vec<Found<'_>> {
                 e -= 1;
             }
         }
+        if s == at && at > 0 && b[at - 1] == b'"' {
+            s = quoted_local_start(b, at).unwrap_or(at);
+        }
+        if let Some((bs, be)) = bracketed(b, s, at, e) {
+            (s, e) = (bs, be);
+        }
         let domain = &text[at + 1..e];
         if s == at || domain.is_empty() || !(domain.contains('.') || domain.starts_with('[')) {
             continue;
@@ -157,6 +163,53 @@ pub(crate) fn addresses(text: &str) -> Vec<Found<'_>> {
         from = e.max(from);
     }
     out
+}
+
+/// Where a quoted local part (`"john smith"@example.org`, RFC 5321 `Quoted-string`) ending
+/// just before the `@` at `at` starts: its opening quote, on the same line, at most 64 bytes
+/// back (the local part's limit), with no quote inside but an escaped one.
+fn quoted_local_start(b: &[u8], at: usize) -> Option<usize> {
+    let close = at - 1;
+    let mut i = close;
+    while i > 0 && close - i < 64 {
+        i -= 1;
+        match b[i] {
+            b'\n' | b'\r' => return None,
+            b'"' if i == 0 || b[i - 1] != b'\\' => return (i + 1 < close).then_some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// An address in angle brackets with UTF-8 in it (`<用户@例子.测试>`, RFC 6531): when the atom
+/// scan of `s..e` around the `@` at `at` stopped at a non-ASCII byte, the brackets around it,
+/// if both are there with no space, bracket or second `@` between, give the address. Outside
+/// brackets non-ASCII text is never taken in: Japanese notices write addresses right against
+/// their words (`a@example.jpへ`).
+fn bracketed(b: &[u8], s: usize, at: usize, e: usize) -> Option<(usize, usize)> {
+    let stopped_local = s > 0 && b[s - 1] >= 0x80;
+    let stopped_domain = b.get(e).is_some_and(|&c| c >= 0x80);
+    if !stopped_local && !stopped_domain {
+        return None;
+    }
+    let inside =
+        |c: u8| !(c.is_ascii_whitespace() || c.is_ascii_control() || b"<>@\"".contains(&c));
+    let mut open = s;
+    while open > 0 && at - open < 64 && inside(b[open - 1]) {
+        open -= 1;
+    }
+    let mut close = e;
+    while close < b.len() && close - at < 255 && inside(b[close]) {
+        close += 1;
+    }
+    let ok = open > 0
+        && b[open - 1] == b'<'
+        && b.get(close) == Some(&b'>')
+        && open < at
+        && close > at + 1
+        && std::str::from_utf8(&b[open..close]).is_ok();
+    ok.then_some((open, close))
 }
 
 /// The first SMTP reply code (4xx/5xx) standing alone in the text: three digits not glued to
@@ -417,7 +470,7 @@ mod tests {
 
     #[test]
     fn finds_addresses() {
-        let cases: [(&str, &[&str]); 7] = [
+        let cases: [(&str, &[&str]); 13] = [
             ("<a@example.org>:", &["a@example.org"]),
             ("to a.b+c@mx.example.co.jp.", &["a.b+c@mx.example.co.jp"]),
             ("user@localhost", &[]),
@@ -428,6 +481,16 @@ mod tests {
             ("@@@", &[]),
             ("\"a@b.c\" said", &["a@b.c"]),
             ("RCPT TO:<k@e.jp>", &["k@e.jp"]),
+            (
+                "<\"john smith\"@corp.example>: said",
+                &["\"john smith\"@corp.example"],
+            ),
+            ("\"unclosed@corp.example", &["unclosed@corp.example"]),
+            ("<用户@例子.测试>: 550", &["用户@例子.测试"]),
+            ("<josé@example.org>", &["josé@example.org"]),
+            // Outside brackets, text written against an address is not part of it.
+            ("宛先:jiro@example.jpへの配送", &["jiro@example.jp"]),
+            ("「a@example.jp」", &["a@example.jp"]),
         ];
         for (input, want) in cases {
             let got: Vec<_> = addresses(input).into_iter().map(|f| f.addr).collect();

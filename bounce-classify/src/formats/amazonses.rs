@@ -10,9 +10,9 @@ use crate::reason::Reason;
 /// Decodes a JSON notification in the body.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let body = &msg.notice;
-    let at = body.find("{\"notificationType\"").or_else(|| {
+    let at = crate::scan::find(body, "{\"notificationType\"").or_else(|| {
         body.find('{')
-            .filter(|_| body.contains("\"notificationType\""))
+            .filter(|_| crate::scan::contains(body, "\"notificationType\""))
     })?;
     let v = first_json(&body[at..]).or_else(|| {
         // Sendmail splits lines longer than its limit with `!`, a line break and a space; undo

@@ -66,11 +66,11 @@ const ADMIN_ENDS: &[&str] = &["original message headers:", "original message hea
 
 /// Decodes an Exchange bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
-    let mut recipients = if let Some(start) = after_any(&lower, LEGACY_LISTS) {
+    let lower = msg.notice_lower();
+    let mut recipients = if let Some(start) = after_any(lower, LEGACY_LISTS) {
         legacy(msg, start)
     } else if lower.contains(ADMIN) && MODERN_LISTS.iter().any(|m| lower.contains(m)) {
-        modern(msg, &lower)
+        modern(msg, lower)
     } else {
         return None;
     };
@@ -93,10 +93,10 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
 }
 
 /// The byte offset just after the first of `markers` found in `lower`.
-fn after_any(lower: &str, markers: &[&str]) -> Option<usize> {
+fn after_any(lower: &str, markers: &[&'static str]) -> Option<usize> {
     markers
         .iter()
-        .filter_map(|m| lower.find(m).map(|i| i + m.len()))
+        .filter_map(|m| scan::find(lower, m).map(|i| i + m.len()))
         .min()
 }
 

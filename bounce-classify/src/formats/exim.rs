@@ -136,8 +136,7 @@ fn listed(msg: &Message) -> Vec<Found> {
 /// `X-Failed-Recipients` or Exim's own `Received: … with local (Exim 4.x)` line.
 fn is_exim_sender(msg: &Message) -> bool {
     let exim_received = msg
-        .headers
-        .iter()
+        .headers()
         .any(|(n, v)| n == "received" && v.contains("(Exim "));
     (msg.header("x-failed-recipients").is_some() || exim_received)
         && msg

@@ -19,7 +19,8 @@ use crate::message::Message;
 /// Where a marker is looked for.
 #[derive(Debug, Clone, Copy)]
 enum Place {
-    /// The value of a top-level header field (lower-case name), case-insensitively.
+    /// The value of a top-level header field (lower-case name), case-insensitively (the marker
+    /// is written lower-case).
     Header(&'static str),
     /// The name of a top-level header field exists.
     HeaderName(&'static str),
@@ -75,14 +76,14 @@ const BANNERS: &[&str] = &[
 ];
 
 /// The diagnostic without product names (ASCII case-insensitive).
-pub(crate) fn strip_banners(text: &str) -> String {
+pub(crate) fn strip_banners(text: String) -> String {
     static ANY_BANNER: LazyLock<AhoCorasick> =
         LazyLock::new(|| crate::scan::phrases(BANNERS.iter().copied()));
     if !ANY_BANNER.is_match(&text.to_ascii_lowercase()) {
         // The common case: no product name, nothing to take out.
-        return text.to_string();
+        return text;
     }
-    let mut out = text.to_string();
+    let mut out = text;
     for banner in BANNERS {
         while let Some(at) = out.to_ascii_lowercase().find(banner) {
             out.replace_range(at..at + banner.len(), "");
@@ -91,15 +92,26 @@ pub(crate) fn strip_banners(text: &str) -> String {
     out
 }
 
+/// Does `hay` contain `needle` (lower-case) ASCII case-insensitively? Only where the needle's
+/// first byte occurs (in either case) is the rest compared, without a lower-cased copy.
+fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h).any(|at| {
+        h.get(at..at + n.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
 /// The gateway product that wrote this bounce, if it is one of the known ones.
 pub(crate) fn product(msg: &Message) -> Option<&'static str> {
     PRODUCTS.iter().find_map(|(name, place, marker)| {
         let hit = match place {
-            Place::Header(h) => msg.headers.iter().any(|(n, v)| {
-                n == h
-                    && v.to_ascii_lowercase()
-                        .contains(&marker.to_ascii_lowercase())
-            }),
+            Place::Header(h) => msg
+                .headers()
+                .any(|(n, v)| n == *h && contains_ci(v, marker)),
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
                 let end = msg.notice_end();
@@ -114,6 +126,21 @@ pub(crate) fn product(msg: &Message) -> Option<&'static str> {
 mod tests {
     use super::*;
     use crate::message;
+
+    #[test]
+    fn case_blind_search() {
+        let cases = [
+            ("by mx (MailFoundry) id", "(mailfoundry)", true),
+            ("by mx (mailfoundry)", "(mailfoundry)", true),
+            ("by mx (mailfound", "(mailfoundry)", false),
+            ("X-Mailer: M-FILTER", "m-filter", true),
+            ("", "m-filter", false),
+            ("anything", "", true),
+        ];
+        for (hay, needle, want) in cases {
+            assert_eq!(contains_ci(hay, needle), want, "{hay} / {needle}");
+        }
+    }
 
     #[test]
     fn products_are_recognised() {
@@ -164,11 +191,17 @@ mod tests {
     #[test]
     fn banners_are_not_evidence() {
         assert_eq!(
-            strip_banners("Message from InterScan Messaging Security Suite: unable"),
+            strip_banners("Message from InterScan Messaging Security Suite: unable".to_string()),
             "Message from : unable"
         );
-        assert_eq!(strip_banners("「M-Filter」が 550 no"), "「」が 550 no");
-        assert_eq!(strip_banners("content filter"), "content filter");
+        assert_eq!(
+            strip_banners("「M-Filter」が 550 no".to_string()),
+            "「」が 550 no"
+        );
+        assert_eq!(
+            strip_banners("content filter".to_string()),
+            "content filter"
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ const DELAYED: &[&str] = &["will continue to try", "has been delayed"];
 
 /// Decodes a Messaging Server report.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
+    let lower = msg.notice_lower();
     if !lower.contains(MARKER) {
         return None;
     }

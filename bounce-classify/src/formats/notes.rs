@@ -43,11 +43,11 @@ const BECAUSE: &str = "because:";
 
 /// Decodes a Lotus Notes or Domino bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
+    let lower = msg.notice_lower();
     let mut recipients = if let Some(at) = lower.find(REASONS) {
-        failure_reasons(msg, &lower, at)
+        failure_reasons(msg, lower, at)
     } else if lower.contains(NOT_DELIVERED) && lower.contains(BECAUSE) {
-        not_delivered(msg, &lower)
+        not_delivered(msg, lower)
     } else {
         return None;
     };

@@ -39,7 +39,7 @@ const DELAYED: &[&str] = &[
 
 /// Decodes an OpenSMTPD bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
-    let lower = msg.notice.to_ascii_lowercase();
+    let lower = msg.notice_lower();
     if !lower.contains(MARKER) {
         return None;
     }

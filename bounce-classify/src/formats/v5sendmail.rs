@@ -26,6 +26,10 @@ use crate::message::Message;
 use crate::reason::Reason;
 use crate::scan;
 
+/// Sendmail's verdict when the remote host broke off the session at a step other than the
+/// recipient's.
+const PROTOCOL_ERROR: &str = "remote protocol error";
+
 const START: &str = "----- transcript of session follows -----";
 const ENDS: &[&str] = &[
     "----- unsent message follows -----",
@@ -64,17 +68,29 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         {
             continue;
         }
+        let protocol_error = said
+            .get(..PROTOCOL_ERROR.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(PROTOCOL_ERROR));
+        // After a refusal the remote host gave (`<<< 550 …`), Sendmail's account of how the
+        // session then ended (`Remote protocol error: Connection reset by peer during result
+        // wait`) is not the cause: the refusal is.
+        let refused = context.iter().any(|c| {
+            c.strip_prefix("<<<")
+                .is_some_and(|r| matches!(r.trim_start().as_bytes().first(), Some(b'4' | b'5')))
+        });
+        let verdict = if protocol_error && refused {
+            &l[..l.len() - said.len() + PROTOCOL_ERROR.len()]
+        } else {
+            l
+        };
         // The exchange is used up by the verdict that follows it.
         let mut text = std::mem::take(&mut context).join("\n");
         if !text.is_empty() {
             text.push('\n');
         }
-        text.push_str(l);
+        text.push_str(verdict);
         let mut f = found(addr, text, msg);
-        if said
-            .to_ascii_lowercase()
-            .starts_with("remote protocol error")
-        {
+        if protocol_error {
             f.fallback = Some(Reason::Blocked);
         }
         recipients.push(f);
@@ -136,6 +152,36 @@ While talking to mx.example.edu:\n>>> RCPT To:<c@example.edu>\n<<< 550 No such u
                 ]
             );
             assert!(d.recipients[1].diagnostic.contains("Host unknown"));
+        }
+    }
+
+    #[test]
+    fn a_refusal_before_the_connection_broke_is_the_cause() {
+        let raw = "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n\
+Subject: Returned mail: Remote protocol error\n\n   ----- Transcript of session follows -----\n\
+While talking to mx.example.com:\n>>> DATA\n<<< 550 We do not take mail of this kind here\n\
+421 mx.example.com (smtp)... Deferred: Connection reset by peer during result wait\n\
+554 <a@example.com>... Remote protocol error: Connection reset by peer during result wait\n\
+While talking to mx.example.net:\n\
+554 <b@example.net>... Remote protocol error: Connection reset by peer during greeting wait\n\
+\n   ----- Unsent message follows -----\nTo: a@example.com\n";
+        for m in crate::message::with_each_line_end(raw) {
+            let d = decode(&m).unwrap();
+            let a = &d.recipients[0];
+            assert_eq!((a.command, a.reply_code), (Some(Command::Data), Some(550)));
+            assert!(!a.diagnostic.contains("reset"), "{}", a.diagnostic);
+            assert!(a.diagnostic.ends_with("Remote protocol error"));
+            // No refusal was read before the connection broke: Sendmail's words are all there is.
+            let b = &d.recipients[1];
+            assert!(
+                b.diagnostic
+                    .contains("Connection reset by peer during greeting wait")
+            );
+            assert!(
+                d.recipients
+                    .iter()
+                    .all(|r| r.fallback == Some(Reason::Blocked))
+            );
         }
     }
 

@@ -29,12 +29,33 @@ use super::{Evidence, Reason, Verdict};
 /// A provider rule's answer: the reason and the code or phrase that gave it.
 type Hit = Option<(Reason, &'static str)>;
 
-/// The first marker of `table` found in the folded text.
+/// The first marker of `table` found in the folded text. Consecutive markers that share their
+/// first three bytes (Gmail's `?p=` keys, Exchange's `resolver.` codes) are looked for only when
+/// those three bytes occur: the same answer with one search instead of one per marker.
 fn first_marker(folded: &str, table: &[(&'static str, Reason)]) -> Hit {
-    table
-        .iter()
-        .find(|(m, _)| folded.contains(m))
-        .map(|(m, r)| (*r, *m))
+    const KEY: usize = 3;
+    let mut i = 0;
+    while i < table.len() {
+        let m = table[i].0;
+        let key = if m.len() > KEY && m.is_char_boundary(KEY) {
+            &m[..KEY]
+        } else {
+            m
+        };
+        let run = table[i..]
+            .iter()
+            .take_while(|(n, _)| n.starts_with(key))
+            .count();
+        let group = &table[i..i + run];
+        i += run;
+        if run > 1 && !folded.contains(key) {
+            continue;
+        }
+        if let Some((n, r)) = group.iter().find(|(n, _)| folded.contains(n)) {
+            return Some((*r, *n));
+        }
+    }
+    None
 }
 
 /// Step 1 of the evidence order.
@@ -62,6 +83,29 @@ pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
 mod tests {
     use super::*;
     use crate::reason::fold;
+
+    #[test]
+    fn first_marker_keeps_the_table_order() {
+        const TABLE: &[(&str, Reason)] = &[
+            ("?p=a", Reason::UserUnknown),
+            ("?p=b", Reason::MailboxFull),
+            ("?q", Reason::Blocked),
+            ("b c", Reason::Expired),
+            ("?p=c", Reason::Suspend),
+        ];
+        let cases = [
+            ("x ?p=b y ?p=a", Some((Reason::UserUnknown, "?p=a"))),
+            ("x ?p=b", Some((Reason::MailboxFull, "?p=b"))),
+            ("?p=c and b c", Some((Reason::Expired, "b c"))),
+            ("?p=c", Some((Reason::Suspend, "?p=c"))),
+            ("?p= only", None),
+            ("?q", Some((Reason::Blocked, "?q"))),
+            ("", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(first_marker(text, TABLE), want, "{text}");
+        }
+    }
 
     /// Texts in the providers' shapes (written for this project) read through the whole step.
     #[test]

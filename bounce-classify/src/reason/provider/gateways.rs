@@ -43,8 +43,15 @@ fn recipient_rejected(folded: &str, ev: &Evidence<'_>) -> Hit {
     if ev.command == Some(Command::Mail) {
         return None;
     }
-    let words: Vec<&str> = folded.split(' ').collect();
-    let shape = match words.as_slice() {
+    // At most four words: a longer text is not this reply (no need to split it all).
+    let mut split = folded.splitn(5, ' ');
+    let words: [Option<&str>; 5] = std::array::from_fn(|_| split.next());
+    let words: &[&str] = match words {
+        [Some(a), Some(b), Some(c), None, None] => &[a, b, c],
+        [Some(a), Some(b), Some(c), Some(d), None] => &[a, b, c, d],
+        _ => &[],
+    };
+    let shape = match words {
         [code, addr, word] | [code, _, addr, word] => {
             code.len() == 3
                 && code.starts_with('5')
