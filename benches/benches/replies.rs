@@ -10,21 +10,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use smtp_core::ehlo::EhloResponse;
 use smtp_core::reply::{ReplyConfig, parse_reply};
 
-const EHLO: &str = "250-BN8NAM12FT011.mail.protection.outlook.com Hello [192.0.2.1]\r\n\
-250-SIZE 157286400\r\n\
-250-PIPELINING\r\n\
-250-DSN\r\n\
-250-ENHANCEDSTATUSCODES\r\n\
-250-STARTTLS\r\n\
-250-8BITMIME\r\n\
-250-BINARYMIME\r\n\
-250-CHUNKING\r\n\
-250 SMTPUTF8\r\n";
-
-const ERROR: &str = "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n\
-550-5.1.1 double-checking the recipient's email address for typos or\r\n\
-550-5.1.1 unnecessary spaces. Learn more at\r\n\
-550 5.1.1  https://support.google.com/mail/?p=NoSuchUser 41be03b00d2f7-b93bf44ee3esi123456a12.389 - gsmtp\r\n";
+const EHLO: &str = benches::EHLO_REPLY;
+const ERROR: &str = benches::ERROR_REPLY;
 
 fn ehlo_reply(c: &mut Criterion) {
     let mut group = c.benchmark_group("ehlo_reply");

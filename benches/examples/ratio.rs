@@ -1,9 +1,11 @@
 //! Peer time / smtp-core time on a loaded machine: runs each side in short interleaved rounds and
 //! keeps the fastest round of each, which other jobs on the machine can only slow down.
 //!
-//! `cargo run --release -p benches --example ratio [commands|replies|data|classify]`; `core`
-//! runs only smtp-core's command paths and `classify-only` only bounce-classify over the
-//! development corpus (ten times) and `parse-only` only mail-parser's parse of it, for a profiler.
+//! `cargo run --release -p benches --example ratio [commands|lines|replies|data|classify]`
+//! (`lines`: each line of the command mix timed alone); `core` runs only smtp-core's command
+//! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's, the
+//! same work, for a profiler or callgrind; `classify-only` runs only bounce-classify over the
+//! development corpus (ten times) and `parse-only` only mail-parser's parse of it.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -83,6 +85,55 @@ fn main() {
         }
         return;
     }
+    if which == "mix" {
+        for _ in 0..100000 {
+            mix_core();
+        }
+        return;
+    }
+    if which == "proto" {
+        for _ in 0..300 {
+            pipe_proto();
+        }
+        for _ in 0..100000 {
+            mix_proto();
+        }
+        return;
+    }
+    if let Some(n) = which
+        .strip_prefix("line")
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        // `lineN`: line N of the mix, a million times, for a profiler.
+        let line = COMMAND_MIX[n];
+        for _ in 0..1_000_000 {
+            black_box(parse_command(black_box(line), &config));
+        }
+        return;
+    }
+    if which == "lines" {
+        // Each line of the mix on its own: where the two parsers differ.
+        for line in COMMAND_MIX {
+            let (mut a, mut b) = (f64::MAX, f64::MAX);
+            for _ in 0..20 {
+                a = a.min(min_time(10, 5000, || {
+                    black_box(parse_command(black_box(line), &config));
+                }));
+                b = b.min(min_time(10, 5000, || {
+                    black_box(smtp_proto::Request::parse(&mut black_box(*line).iter()).ok());
+                }));
+            }
+            let text = String::from_utf8_lossy(line);
+            println!(
+                "{:6.1} ns {:6.1} ns ratio {:.2}  {}",
+                a * 1e9,
+                b * 1e9,
+                b / a,
+                text.trim_end()
+            );
+        }
+        return;
+    }
     if which == "classify" || which == "classify-only" || which == "parse-only" {
         let corpus = benches::bounce_corpus().expect("../shared/corpus/sisimai/dev is missing");
         let ours = || {
@@ -156,48 +207,8 @@ fn main() {
         );
         return;
     }
-    if which == "replies" {
-        const EHLO: &str = "250-BN8NAM12FT011.mail.protection.outlook.com Hello [192.0.2.1]\r\n250-SIZE 157286400\r\n250-PIPELINING\r\n250-DSN\r\n250-ENHANCEDSTATUSCODES\r\n250-STARTTLS\r\n250-8BITMIME\r\n250-BINARYMIME\r\n250-CHUNKING\r\n250 SMTPUTF8\r\n";
-        const ERROR: &str = "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n550-5.1.1 double-checking the recipient's email address for typos or\r\n550-5.1.1 unnecessary spaces. Learn more at\r\n550 5.1.1  https://support.google.com/mail/?p=NoSuchUser 41be03b00d2f7-b93bf44ee3esi123456a12.389 - gsmtp\r\n";
-        let rc = smtp_core::reply::ReplyConfig::default();
-        let (mut a, mut b, mut c, mut d) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
-        for _ in 0..20 {
-            a = a.min(min_time(10, 2000, || {
-                black_box(
-                    smtp_core::ehlo::EhloResponse::parse(black_box(EHLO.as_bytes()), &rc).unwrap(),
-                );
-            }));
-            b = b.min(min_time(10, 2000, || {
-                black_box(
-                    smtp_proto::EhloResponse::parse(&mut black_box(EHLO.as_bytes()).iter())
-                        .unwrap(),
-                );
-            }));
-            c = c.min(min_time(10, 2000, || {
-                let (r, _) =
-                    smtp_core::reply::parse_reply(black_box(ERROR.as_bytes()), &rc).unwrap();
-                black_box((r.code(), r.status(), r));
-            }));
-            d = d.min(min_time(10, 2000, || {
-                black_box(
-                    smtp_proto::response::parser::ResponseReceiver::default()
-                        .parse(&mut black_box(ERROR.as_bytes()).iter())
-                        .unwrap(),
-                );
-            }));
-        }
-        println!(
-            "ehlo  core {:.1} ns proto {:.1} ns ratio {:.2}",
-            a * 1e9,
-            b * 1e9,
-            b / a
-        );
-        println!(
-            "error core {:.1} ns proto {:.1} ns ratio {:.2}",
-            c * 1e9,
-            d * 1e9,
-            d / c
-        );
+    if which == "replies" || which.starts_with("ehlo-") || which.starts_with("error-") {
+        replies(&which);
         return;
     }
     let (mut a, mut b, mut c, mut d) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
@@ -217,6 +228,68 @@ fn main() {
         "pipelined   core {:.1} us proto {:.1} us ratio {:.2}",
         c * 1e6,
         d * 1e6,
+        d / c
+    );
+}
+
+/// The reply groups: interleaved timing of both sides (`replies`), or one side alone run
+/// `argv[2]` times (default 10000) for a profiler: `ehlo-core`, `ehlo-proto`, `error-core`,
+/// `error-proto`. Every side keeps its parsed value alive in `black_box` and drops it in the loop.
+fn replies(which: &str) {
+    let ehlo = benches::EHLO_REPLY.as_bytes();
+    let error = benches::ERROR_REPLY.as_bytes();
+    let rc = smtp_core::reply::ReplyConfig::default();
+    let ehlo_core = || {
+        black_box(smtp_core::ehlo::EhloResponse::parse(black_box(ehlo), &rc).unwrap());
+    };
+    let ehlo_proto = || {
+        black_box(smtp_proto::EhloResponse::parse(&mut black_box(ehlo).iter()).unwrap());
+    };
+    let error_core = || {
+        let (r, _) = smtp_core::reply::parse_reply(black_box(error), &rc).unwrap();
+        black_box((r.code(), r.status(), r));
+    };
+    let error_proto = || {
+        black_box(
+            smtp_proto::response::parser::ResponseReceiver::default()
+                .parse(&mut black_box(error).iter())
+                .unwrap(),
+        );
+    };
+    let n: usize = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10000);
+    let alone: Option<&dyn Fn()> = match which {
+        "ehlo-core" => Some(&ehlo_core),
+        "ehlo-proto" => Some(&ehlo_proto),
+        "error-core" => Some(&error_core),
+        "error-proto" => Some(&error_proto),
+        _ => None,
+    };
+    if let Some(f) = alone {
+        for _ in 0..n {
+            f();
+        }
+        return;
+    }
+    let (mut a, mut b, mut c, mut d) = (f64::MAX, f64::MAX, f64::MAX, f64::MAX);
+    for _ in 0..20 {
+        a = a.min(min_time(10, 2000, ehlo_core));
+        b = b.min(min_time(10, 2000, ehlo_proto));
+        c = c.min(min_time(10, 2000, error_core));
+        d = d.min(min_time(10, 2000, error_proto));
+    }
+    println!(
+        "ehlo  core {:.1} ns proto {:.1} ns ratio {:.2}",
+        a * 1e9,
+        b * 1e9,
+        b / a
+    );
+    println!(
+        "error core {:.1} ns proto {:.1} ns ratio {:.2}",
+        c * 1e9,
+        d * 1e9,
         d / c
     );
 }

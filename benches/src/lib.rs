@@ -218,3 +218,21 @@ pub fn session_roundtrip(message: &[u8], messages: usize) -> usize {
     assert!(client.is_closed() && server.is_closed());
     received
 }
+
+/// Exchange Online's 10-line EHLO response, the input of the `ehlo_reply` benchmarks.
+pub const EHLO_REPLY: &str = "250-BN8NAM12FT011.mail.protection.outlook.com Hello [192.0.2.1]\r\n\
+250-SIZE 157286400\r\n\
+250-PIPELINING\r\n\
+250-DSN\r\n\
+250-ENHANCEDSTATUSCODES\r\n\
+250-STARTTLS\r\n\
+250-8BITMIME\r\n\
+250-BINARYMIME\r\n\
+250-CHUNKING\r\n\
+250 SMTPUTF8\r\n";
+
+/// Gmail's 4-line `550-5.1.1` user-unknown reply, the input of the `error_reply` benchmarks.
+pub const ERROR_REPLY: &str = "550-5.1.1 The email account that you tried to reach does not exist. Please try\r\n\
+550-5.1.1 double-checking the recipient's email address for typos or\r\n\
+550-5.1.1 unnecessary spaces. Learn more at\r\n\
+550 5.1.1  https://support.google.com/mail/?p=NoSuchUser 41be03b00d2f7-b93bf44ee3esi123456a12.389 - gsmtp\r\n";

@@ -33,6 +33,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::reply::fast::{self, Framed};
 use crate::reply::parse::LineCursor;
 use crate::reply::{BuildError, Reply, ReplyBuilder, ReplyCode, ReplyConfig, ReplyError};
 
@@ -104,9 +105,37 @@ pub enum Capability<'a> {
 }
 
 impl<'a> Capability<'a> {
-    /// Reads one capability line (`ehlo-line`).
+    /// Reads one capability line (`ehlo-line`). A keyword alone is the common case, read here;
+    /// the rest in [`parse_general`](Self::parse_general).
+    #[inline]
     fn parse(line: &'a str) -> Self {
         let (keyword, params) = split_at_space(line);
+        if params.is_none() {
+            let kw = keyword.as_bytes();
+            let is = |name: &[u8]| is_keyword(kw, name);
+            let first = kw.first().map_or(0, u8::to_ascii_uppercase);
+            let bare = match (kw.len(), first) {
+                (8, b'8') if is(b"8BITMIME") => Some(Capability::EightBitMime),
+                (8, b'S') if is(b"SMTPUTF8") => Some(Capability::SmtpUtf8),
+                (10, b'P') if is(b"PIPELINING") => Some(Capability::Pipelining),
+                (8, b'C') if is(b"CHUNKING") => Some(Capability::Chunking),
+                (10, b'B') if is(b"BINARYMIME") => Some(Capability::BinaryMime),
+                (3, b'D') if is(b"DSN") => Some(Capability::Dsn),
+                (8, b'S') if is(b"STARTTLS") => Some(Capability::StartTls),
+                (19, b'E') if is(b"ENHANCEDSTATUSCODES") => Some(Capability::EnhancedStatusCodes),
+                (10, b'R') if is(b"REQUIRETLS") => Some(Capability::RequireTls),
+                _ => None,
+            };
+            if let Some(capability) = bare {
+                return capability;
+            }
+        }
+        Self::parse_general(keyword, params)
+    }
+
+    /// Reads a capability line split at its first space.
+    #[inline(never)]
+    fn parse_general(keyword: &'a str, params: Option<&'a str>) -> Self {
         let other = || Capability::Other {
             keyword: Cow::Borrowed(keyword),
             params: params.map(Cow::Borrowed),
@@ -129,54 +158,60 @@ impl<'a> Capability<'a> {
                 legacy_form: true,
             };
         }
-        let mut upper = [0u8; 20];
-        let Some(slot) = upper.get_mut(..keyword.len()) else {
+        let bare = |cap: Capability<'a>| if params.is_none() { cap } else { other() };
+        // 1*DIGIT that fits in a u64.
+        let number = |w: &str| -> Option<u64> {
+            if w.is_empty() {
+                return None;
+            }
+            w.bytes().try_fold(0u64, |n, b| {
+                let digit = b.wrapping_sub(b'0');
+                if digit > 9 {
+                    return None;
+                }
+                n.checked_mul(10)?.checked_add(u64::from(digit))
+            })
+        };
+        let kw = keyword.as_bytes();
+        let is = |name: &[u8]| is_keyword(kw, name);
+        // By length and first letter, then the whole keyword without regard to case.
+        let Some(first) = kw.first().map(u8::to_ascii_uppercase) else {
             return other();
         };
-        slot.copy_from_slice(keyword.as_bytes());
-        slot.make_ascii_uppercase();
-        let bare = |cap: Capability<'a>| if params.is_none() { cap } else { other() };
-        let number = |w: &str| -> Option<u64> {
-            if w.bytes().all(|b| b.is_ascii_digit()) {
-                w.parse().ok()
-            } else {
-                None
-            }
-        };
-        match &*slot {
-            b"SIZE" => match params.map(exactly::<1>) {
+        match (kw.len(), first) {
+            (4, b'S') if is(b"SIZE") => match params.map(exactly::<1>) {
                 None => Capability::Size(None),
                 Some(Some([n])) => number(n).map_or_else(other, |n| Capability::Size(Some(n))),
                 _ => other(),
             },
-            b"AUTH" => Capability::Auth {
+            (4, b'A') if is(b"AUTH") => Capability::Auth {
                 mechanisms: list(),
                 legacy_form: false,
             },
-            b"8BITMIME" => bare(Capability::EightBitMime),
-            b"SMTPUTF8" => bare(Capability::SmtpUtf8),
-            b"PIPELINING" => bare(Capability::Pipelining),
-            b"CHUNKING" => bare(Capability::Chunking),
-            b"BINARYMIME" => bare(Capability::BinaryMime),
-            b"DSN" => bare(Capability::Dsn),
-            b"STARTTLS" => bare(Capability::StartTls),
-            b"ENHANCEDSTATUSCODES" => bare(Capability::EnhancedStatusCodes),
-            b"REQUIRETLS" => bare(Capability::RequireTls),
-            b"ETRN" => bare(Capability::Etrn),
-            b"VRFY" => bare(Capability::Vrfy),
-            b"EXPN" => bare(Capability::Expn),
-            b"HELP" => bare(Capability::Help),
-            b"DELIVERBY" => match params.map(exactly::<1>) {
+            (8, b'8') if is(b"8BITMIME") => bare(Capability::EightBitMime),
+            (8, b'S') if is(b"SMTPUTF8") => bare(Capability::SmtpUtf8),
+            (10, b'P') if is(b"PIPELINING") => bare(Capability::Pipelining),
+            (8, b'C') if is(b"CHUNKING") => bare(Capability::Chunking),
+            (10, b'B') if is(b"BINARYMIME") => bare(Capability::BinaryMime),
+            (3, b'D') if is(b"DSN") => bare(Capability::Dsn),
+            (8, b'S') if is(b"STARTTLS") => bare(Capability::StartTls),
+            (19, b'E') if is(b"ENHANCEDSTATUSCODES") => bare(Capability::EnhancedStatusCodes),
+            (10, b'R') if is(b"REQUIRETLS") => bare(Capability::RequireTls),
+            (4, b'E') if is(b"ETRN") => bare(Capability::Etrn),
+            (4, b'V') if is(b"VRFY") => bare(Capability::Vrfy),
+            (4, b'E') if is(b"EXPN") => bare(Capability::Expn),
+            (4, b'H') if is(b"HELP") => bare(Capability::Help),
+            (9, b'D') if is(b"DELIVERBY") => match params.map(exactly::<1>) {
                 None => Capability::DeliverBy(None),
                 Some(Some([n])) => number(n).map_or_else(other, |n| Capability::DeliverBy(Some(n))),
                 _ => other(),
             },
-            b"MT-PRIORITY" => match params.map(exactly::<1>) {
+            (11, b'M') if is(b"MT-PRIORITY") => match params.map(exactly::<1>) {
                 None => Capability::MtPriority(None),
                 Some(Some([profile])) => Capability::MtPriority(Some(Cow::Borrowed(profile))),
                 _ => other(),
             },
-            b"FUTURERELEASE" => match params.and_then(exactly::<2>) {
+            (13, b'F') if is(b"FUTURERELEASE") => match params.and_then(exactly::<2>) {
                 Some([interval, datetime]) => {
                     number(interval).map_or_else(other, |max_interval| Capability::FutureRelease {
                         max_interval,
@@ -185,8 +220,8 @@ impl<'a> Capability<'a> {
                 }
                 _ => other(),
             },
-            b"XCLIENT" => Capability::Xclient(list()),
-            b"XFORWARD" => Capability::Xforward(list()),
+            (7, b'X') if is(b"XCLIENT") => Capability::Xclient(list()),
+            (8, b'X') if is(b"XFORWARD") => Capability::Xforward(list()),
             _ => other(),
         }
     }
@@ -375,6 +410,20 @@ impl<'a> EhloResponse<'a> {
     /// The whole reply is read (and its errors reported) before it is judged as an EHLO
     /// response, as [`parse_reply`](crate::reply::parse_reply) followed by [`from_reply`](Self::from_reply) would.
     pub fn parse(input: &'a [u8], config: &ReplyConfig) -> Result<(Self, &'a [u8]), EhloError> {
+        if let Some(framed) = fast::frame(input, config)
+            && let Some(ehlo) = Self::from_framed(&framed, config)
+        {
+            return Ok((ehlo, framed.rest()));
+        }
+        Self::parse_lines(input, config)
+    }
+
+    /// [`parse`](Self::parse) without the fast path: line by line, with the exact answer for
+    /// partial input and every error.
+    pub(crate) fn parse_lines(
+        input: &'a [u8],
+        config: &ReplyConfig,
+    ) -> Result<(Self, &'a [u8]), EhloError> {
         let mut cursor = LineCursor::new(input, config);
         let (code, first, mut last) = cursor.next_line()?;
         let offset = if first.text().is_some() { 4 } else { 3 };
@@ -412,6 +461,27 @@ impl<'a> EhloResponse<'a> {
             capabilities,
         };
         Ok((ehlo, cursor.rest()))
+    }
+
+    /// The response in a framed reply; `None` when the reply is not a positive EHLO response or
+    /// a line has a status of the wrong class, which the line-by-line path then reports.
+    fn from_framed(framed: &Framed<'a>, config: &ReplyConfig) -> Option<Self> {
+        if framed.code() != ReplyCode::OK {
+            return None;
+        }
+        let (domain, greeting) = split_first_line(framed.checked_text(0, config)?);
+        if domain.is_empty() {
+            return None;
+        }
+        let mut capabilities = Vec::with_capacity(framed.count() - 1);
+        for i in 1..framed.count() {
+            capabilities.push(Capability::parse(framed.checked_text(i, config)?));
+        }
+        Some(EhloResponse {
+            domain: Cow::Borrowed(domain),
+            greeting: greeting.map(Cow::Borrowed),
+            capabilities,
+        })
     }
 
     /// Reads the capabilities of a parsed reply, borrowing its text where the reply borrows.
@@ -530,17 +600,39 @@ impl<'a> EhloResponse<'a> {
 
 /// The words of a parameter list (separated by one or more spaces), if there are exactly `N`.
 fn exactly<const N: usize>(params: &str) -> Option<[&str; N]> {
-    let mut words = params.split(' ').filter(|w| !w.is_empty());
+    let mut rest = params;
     let mut out = [""; N];
     for slot in &mut out {
-        *slot = words.next()?;
+        let (word, after) = split_at_space(rest.trim_start_matches(' '));
+        if word.is_empty() {
+            return None;
+        }
+        *slot = word;
+        rest = after.unwrap_or("");
     }
-    words.next().is_none().then_some(out)
+    rest.trim_start_matches(' ').is_empty().then_some(out)
 }
 
-/// `Domain [ SP ehlo-greet ]`
+/// Whether `keyword` is `name` (in upper case) without regard to case: the keyword's bytes are
+/// compared upper-cased, without branches or an early exit, which for these short names is the
+/// quickest.
+#[inline]
+fn is_keyword(keyword: &[u8], name: &[u8]) -> bool {
+    keyword.len() == name.len()
+        && keyword
+            .iter()
+            .zip(name)
+            .fold(0, |diff, (k, n)| diff | (k.to_ascii_uppercase() ^ n))
+            == 0
+}
+
+/// `Domain [ SP ehlo-greet ]`. The domain is often long (40 bytes and more): memchr finds the
+/// space quicker than a byte loop.
 fn split_first_line(text: &str) -> (&str, Option<&str>) {
-    split_at_space(text)
+    match memchr::memchr(b' ', text.as_bytes()) {
+        Some(at) => (&text[..at], Some(&text[at + 1..])),
+        None => (text, None),
+    }
 }
 
 /// The text before the first space, and the text after it if there is a space. A byte loop:

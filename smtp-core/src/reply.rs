@@ -34,6 +34,7 @@ use std::fmt;
 use crate::status::EnhancedStatus;
 
 mod builder;
+pub(crate) mod fast;
 pub(crate) mod parse;
 mod reader;
 #[cfg(test)]

@@ -96,6 +96,20 @@ impl EnhancedStatus {
     /// took. The code must end at the end of input or before a byte that is neither a digit nor
     /// a dot, so that `5.1.10` is never read as `5.1.1` and an IP address is not a status.
     pub fn parse_prefix(input: &[u8]) -> Option<(Self, usize)> {
+        // The usual form, one digit each (`5.1.1`), without the general loop below.
+        if let Some(&[c, b'.', s, b'.', d]) = input.first_chunk::<5>()
+            && s.is_ascii_digit()
+            && d.is_ascii_digit()
+            && !input
+                .get(5)
+                .is_some_and(|b| b.is_ascii_digit() || *b == b'.')
+        {
+            let class = StatusClass::from_digit(c.wrapping_sub(b'0'))?;
+            return Some((
+                Self::new(class, u16::from(s - b'0'), u16::from(d - b'0')),
+                5,
+            ));
+        }
         let class = StatusClass::from_digit(input.first()?.wrapping_sub(b'0'))?;
         if input.get(1) != Some(&b'.') {
             return None;

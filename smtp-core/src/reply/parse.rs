@@ -184,6 +184,18 @@ pub fn parse_reply<'a>(
     input: &'a [u8],
     config: &ReplyConfig,
 ) -> Result<(Reply<'a>, &'a [u8]), ReplyError> {
+    if let Some(reply) = super::fast::frame(input, config).and_then(|framed| framed.reply(config)) {
+        return Ok(reply);
+    }
+    parse_lines(input, config)
+}
+
+/// [`parse_reply`] without the fast path: reads the reply line by line, with the exact answer
+/// for partial input and every error.
+pub(crate) fn parse_lines<'a>(
+    input: &'a [u8],
+    config: &ReplyConfig,
+) -> Result<(Reply<'a>, &'a [u8]), ReplyError> {
     let mut cursor = LineCursor::new(input, config);
     let mut lines = Vec::new();
     loop {
