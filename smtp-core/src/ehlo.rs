@@ -44,15 +44,9 @@ mod tests;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Capability<'a> {
+    // The variants that own nothing come first: dropping a capability is then one compare.
     /// `SIZE [max]` (RFC 1870): the largest message accepted, if the server says.
     Size(Option<u64>),
-    /// `AUTH mech…` (RFC 4954), or the old `AUTH=mech…` form when `legacy_form` is set.
-    Auth {
-        /// The SASL mechanisms, as written.
-        mechanisms: Vec<Cow<'a, str>>,
-        /// Written `AUTH=…` rather than `AUTH …`.
-        legacy_form: bool,
-    },
     /// `8BITMIME` (RFC 6152).
     EightBitMime,
     /// `SMTPUTF8` (RFC 6531).
@@ -73,11 +67,7 @@ pub enum Capability<'a> {
     RequireTls,
     /// `DELIVERBY [min-by-time]` (RFC 2852).
     DeliverBy(Option<u64>),
-    /// `MT-PRIORITY [profile]` (RFC 6710), e.g. `MIXER`, `STANAG4406`, `NSEP`.
-    MtPriority(Option<Cow<'a, str>>),
     /// `FUTURERELEASE max-future-release-interval max-future-release-date-time` (RFC 4865).
-    /// Boxed: the extension is rare, and the box keeps every capability small.
-    FutureRelease(Box<ReleaseLimits<'a>>),
     /// `ETRN` (RFC 1985).
     Etrn,
     /// `VRFY` (RFC 5321).
@@ -86,6 +76,17 @@ pub enum Capability<'a> {
     Expn,
     /// `HELP` (RFC 5321).
     Help,
+    /// `AUTH mech…` (RFC 4954), or the old `AUTH=mech…` form when `legacy_form` is set.
+    Auth {
+        /// The SASL mechanisms, as written.
+        mechanisms: Vec<Cow<'a, str>>,
+        /// Written `AUTH=…` rather than `AUTH …`.
+        legacy_form: bool,
+    },
+    /// `MT-PRIORITY [profile]` (RFC 6710), e.g. `MIXER`, `STANAG4406`, `NSEP`.
+    MtPriority(Option<Cow<'a, str>>),
+    /// Boxed: the extension is rare, and the box keeps every capability small.
+    FutureRelease(Box<ReleaseLimits<'a>>),
     /// `XCLIENT attr…` (Postfix): the attributes the client may set.
     Xclient(Vec<Cow<'a, str>>),
     /// `XFORWARD attr…` (Postfix): the attributes the client may forward.
