@@ -170,6 +170,13 @@ impl<'a> Capability<'a> {
             if let Some(capability) = bare {
                 return capability;
             }
+        } else if let Some(p) = params
+            && is_keyword(keyword.as_bytes(), b"SIZE")
+            && let Some(n) = short_number(p)
+        {
+            // `SIZE limit`, offered by nearly every server: its number read without the
+            // general parse's word split.
+            return Capability::Size(Some(n));
         }
         Self::parse_general(line, keyword, params)
     }
@@ -646,6 +653,19 @@ fn exactly<const N: usize>(params: &str) -> Option<[&str; N]> {
         rest = after.unwrap_or("");
     }
     rest.trim_start_matches(' ').is_empty().then_some(out)
+}
+
+/// `1*19DIGIT`: a number that cannot overflow a `u64`; anything else is left to the general
+/// parse.
+#[inline]
+fn short_number(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.wrapping_sub(b'0');
+        (digit <= 9).then(|| n * 10 + u64::from(digit))
+    })
 }
 
 /// Whether `keyword` is `name` (in upper case) without regard to case: the keyword's bytes are
