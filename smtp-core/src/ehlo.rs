@@ -261,14 +261,12 @@ impl<'a> Capability<'a> {
                 _ => other(),
             },
             (13, b'F') if is(b"FUTURERELEASE") => match params.and_then(exactly::<2>) {
-                Some([interval, datetime]) => {
-                    number(interval).map_or_else(other, |max_interval| {
-                        Capability::FutureRelease(Box::new(ReleaseLimits {
-                            max_interval,
-                            max_datetime: Cow::Borrowed(datetime),
-                        }))
-                    })
-                }
+                Some([interval, datetime]) => number(interval).map_or_else(other, |max_interval| {
+                    Capability::FutureRelease(Box::new(ReleaseLimits {
+                        max_interval,
+                        max_datetime: Cow::Borrowed(datetime),
+                    }))
+                }),
                 _ => other(),
             },
             (7, b'X') if is(b"XCLIENT") => Capability::Xclient(list()),

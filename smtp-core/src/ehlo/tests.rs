@@ -102,7 +102,10 @@ fn real_servers() {
     ]))));
     assert_eq!(
         postfix.capabilities().last(),
-        Some(&Capability::Other(Extension::new("X-EXPS", Some("GSSAPI NTLM"))))
+        Some(&Capability::Other(Extension::new(
+            "X-EXPS",
+            Some("GSSAPI NTLM")
+        )))
     );
 
     for input in [GMAIL, OUTLOOK, POSTFIX] {
@@ -206,7 +209,10 @@ fn keywords_are_case_insensitive_and_exact() {
         ),
         (
             "A-VERY-LONG-KEYWORD-BEYOND-TWENTY x",
-            Capability::Other(Extension::new("A-VERY-LONG-KEYWORD-BEYOND-TWENTY", Some("x"))),
+            Capability::Other(Extension::new(
+                "A-VERY-LONG-KEYWORD-BEYOND-TWENTY",
+                Some("x"),
+            )),
         ),
     ];
     for (line, expected) in cases {
@@ -285,7 +291,10 @@ fn builder_for_servers() {
     assert!(EhloResponse::new("").to_reply().is_err());
     assert!(
         EhloResponse::new("mx")
-            .with_capability(Capability::Other(Extension::new("X", Some("a\r\n250 STARTTLS"))))
+            .with_capability(Capability::Other(Extension::new(
+                "X",
+                Some("a\r\n250 STARTTLS")
+            )))
             .to_reply()
             .is_err()
     );
