@@ -52,12 +52,25 @@ pub use stuff::{DotStuffer, dot_stuff};
 pub trait DataSink {
     /// Appends `bytes` to the message.
     fn write(&mut self, bytes: &[u8]);
+
+    /// The sink as a `Vec<u8>` to append to, if it is one. The [`DataReceiver`] then copies plain
+    /// text into it while checking it (one pass over the data instead of a check and a copy);
+    /// other sinks get the same octets through [`write`](Self::write). The default is `None`.
+    #[inline]
+    fn as_vec_mut(&mut self) -> Option<&mut Vec<u8>> {
+        None
+    }
 }
 
 impl DataSink for Vec<u8> {
     #[inline]
     fn write(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    fn as_vec_mut(&mut self) -> Option<&mut Vec<u8>> {
+        Some(self)
     }
 }
 

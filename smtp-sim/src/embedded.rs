@@ -42,6 +42,7 @@ pub struct SmtpSimBuilder {
     api: bool,
     epoch: Option<Timestamp>,
     deliver_reports: Option<String>,
+    report_retries: Option<Vec<Duration>>,
 }
 
 /// A simulator serving SMTP on loopback, for a test. Dropping it ends its sessions.
@@ -82,6 +83,7 @@ impl SmtpSim {
             api: false,
             epoch: None,
             deliver_reports: None,
+            report_retries: None,
         }
     }
 
@@ -314,6 +316,13 @@ impl SmtpSimBuilder {
         self
     }
 
+    /// The waits before each further attempt to deliver a report after a temporary failure
+    /// (default 1 s, then 4 s; see [`ReportDelivery::retries`]).
+    pub fn report_retries(mut self, retries: Vec<Duration>) -> Self {
+        self.report_retries = Some(retries);
+        self
+    }
+
     /// The simulator's clock reads `epoch` at start (default: the system time), so that
     /// timestamps are the same from run to run.
     pub fn epoch(mut self, epoch: Timestamp) -> Self {
@@ -363,9 +372,13 @@ impl SmtpSimBuilder {
         };
         let server = server::spawn(sim.clone(), self.server, clock, listeners)?;
         let addrs = server.local_addrs().to_vec();
+        let retries = self.report_retries;
         let delivery = self.deliver_reports.map(|target| {
-            ReportDelivery::new(target, self.sim.hostname.clone())
-                .spawn(sim.clone(), server.shared().stored())
+            let mut delivery = ReportDelivery::new(target, self.sim.hostname.clone());
+            if let Some(retries) = retries {
+                delivery = delivery.with_retries(retries);
+            }
+            delivery.spawn(sim.clone(), server.shared().stored())
         });
         let (api, api_stop) = if self.api {
             let listener = TcpListener::bind(loopback).await?;

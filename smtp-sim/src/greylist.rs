@@ -33,6 +33,8 @@ pub struct GreylistConfig {
     /// `--auto-whitelist-clients`: delivered messages after which a client network passes
     /// without greylisting (5; 0 turns it off).
     pub whitelist_after: u32,
+    /// `whitelist_clients`: client addresses and networks never greylisted (none).
+    pub whitelist: Vec<IpPattern>,
     /// `--ipv4cidr` (24).
     pub ipv4_prefix: u8,
     /// `--ipv6cidr` (64).
@@ -46,6 +48,7 @@ impl Default for GreylistConfig {
             retry_window_s: 2 * 86_400,
             max_age_s: 35 * 86_400,
             whitelist_after: 5,
+            whitelist: Vec::new(),
             ipv4_prefix: 24,
             ipv6_prefix: 64,
         }
@@ -113,6 +116,11 @@ impl Greylist {
 
     /// Checks a recipient at RCPT time and remembers the attempt.
     pub fn check(&mut self, ip: IpAddr, sender: &str, rcpt: &str, now: Timestamp) -> Verdict {
+        // postgrey looks at its client whitelist first.
+        let canonical = ip.to_canonical();
+        if self.config.whitelist.iter().any(|p| p.contains(canonical)) {
+            return Verdict::Whitelisted;
+        }
         let net = self.network(ip);
         let whitelist_after = self.config.whitelist_after;
         if whitelist_after > 0
@@ -265,6 +273,37 @@ mod tests {
                 delayed_s: Some(300)
             }
         );
+    }
+
+    #[test]
+    fn whitelisted_clients_pass_from_the_first_attempt_and_others_do_not() {
+        let config = GreylistConfig {
+            whitelist: vec![
+                IpPattern::new("203.0.113.0/24").unwrap(),
+                IpPattern::new("2001:db8::7").unwrap(),
+            ],
+            ..GreylistConfig::default()
+        };
+        let mut g = Greylist::new(config);
+        let (s, r) = ("a@x.example", "b@y.example");
+        let cases = [
+            ("203.0.113.9", true),
+            ("::ffff:203.0.113.200", true),
+            ("2001:db8::7", true),
+            ("203.0.114.9", false),
+            ("2001:db8::8", false),
+        ];
+        for (client, whitelisted) in cases {
+            let verdict = g.check(ip(client), s, r, Timestamp(0));
+            if whitelisted {
+                assert_eq!(verdict, Verdict::Whitelisted, "{client}");
+            } else {
+                assert!(
+                    matches!(verdict, Verdict::Defer { .. }),
+                    "{client}: {verdict:?}"
+                );
+            }
+        }
     }
 
     #[test]

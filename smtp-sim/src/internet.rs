@@ -175,8 +175,8 @@ impl Internet {
             return self.verdict(session, step, rcpt, &owed.rule, owed.answer, None, None);
         }
         let persona = self.persona_of(rcpt);
-        let checks = self.config().checks.clone();
-        for check in &checks {
+        let scenario = Arc::clone(&self.scenario);
+        for check in &scenario.internet().checks {
             let Some(kind_situation) = situation_of(check.kind) else {
                 continue;
             };
@@ -450,26 +450,28 @@ impl Internet {
 /// The domain of the first `From:` header of a message (for [`SessionContext::header_from`]):
 /// the address in angle brackets if there is one, else the whole value; `None` without one.
 pub fn header_from_domain(raw: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(raw);
-    let mut value: Option<String> = None;
-    for line in text.split("\n") {
-        let line = line.strip_suffix('\r').unwrap_or(line);
+    // Only the header is read (as bytes); the body, however long, is not looked at.
+    let mut value: Option<Vec<u8>> = None;
+    for line in raw.split(|b| *b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             break; // end of the header
         }
         match &mut value {
-            Some(v) if line.starts_with([' ', '\t']) => v.push_str(line),
+            Some(v) if line.starts_with(b" ") || line.starts_with(b"\t") => {
+                v.extend_from_slice(line);
+            }
             Some(_) => break,
             None => {
-                if let Some((name, rest)) = line.split_once(':')
-                    && name.trim().eq_ignore_ascii_case("from")
+                if let Some(colon) = line.iter().position(|b| *b == b':')
+                    && line[..colon].trim_ascii().eq_ignore_ascii_case(b"from")
                 {
-                    value = Some(rest.to_owned());
+                    value = Some(line[colon + 1..].to_vec());
                 }
             }
         }
     }
-    let value = value?;
+    let value = String::from_utf8_lossy(&value?).into_owned();
     let address = match (value.rfind('<'), value.rfind('>')) {
         (Some(a), Some(b)) if a < b => &value[a + 1..b],
         _ => value.trim(),

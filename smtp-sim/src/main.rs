@@ -92,6 +92,11 @@ struct ServeArgs {
     /// `host:port`, with the null envelope sender.
     #[arg(long, value_name = "HOST:PORT")]
     deliver_reports: Option<String>,
+    /// Threads of the async runtime. `1` serves every connection from one thread, as
+    /// Postfix's smtp-sink does (no wake-ups across threads); more spread the connections over
+    /// that many worker threads. Default: 1.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: u16,
 }
 
 impl Default for ServeArgs {
@@ -191,10 +196,14 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let mut builder = if args.threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut b = tokio::runtime::Builder::new_multi_thread();
+        b.worker_threads(usize::from(args.threads));
+        b
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("smtp-sim: cannot start the runtime: {e}");

@@ -35,6 +35,6 @@ mod tests;
 pub use clock::Clock;
 pub use config::{Accounts, ServerConfig};
 pub use connection::serve_connection;
-pub use deliver::ReportDelivery;
+pub use deliver::{Attempt, ReportDelivery};
 pub use listener::{Listener, ServerHandle, Shared, spawn};
 pub use tls::{TlsError, TlsSetup};

@@ -131,6 +131,13 @@ impl Simulator {
             .set_delivery(id, sent, detail);
     }
 
+    /// Records a temporary failure to deliver report `id`, which stays
+    /// [`Sending`](crate::capture::OutboxState::Sending) until its next attempt (see
+    /// [`Outbox::note_attempt`](crate::capture::Outbox::note_attempt)).
+    pub fn report_deferred(&self, id: u64, detail: String) {
+        lock(&self.inner.capture).outbox.note_attempt(id, detail);
+    }
+
     /// Forgets messages, transcripts, events in memory and the outbox.
     pub fn clear(&self) {
         lock(&self.inner.capture).clear();
@@ -156,6 +163,18 @@ impl Simulator {
         lock(&self.inner.capture)
             .transcripts
             .line(session, now, direction, text);
+    }
+
+    /// Adds lines to a session's transcript, under one lock.
+    pub fn transcript_lines<'a>(
+        &self,
+        session: SessionId,
+        lines: impl IntoIterator<Item = (Timestamp, Direction, &'a [u8])>,
+    ) {
+        let mut capture = lock(&self.inner.capture);
+        for (at, direction, text) in lines {
+            capture.transcripts.line(session, at, direction, text);
+        }
     }
 
     /// Ends a session's transcript; the connection no longer counts toward concurrency limits.

@@ -86,6 +86,11 @@ impl BdatReceiver {
         self.last = last;
     }
 
+    /// Octets of the current chunk still to be read (0 between chunks).
+    pub fn chunk_remaining(&self) -> u64 {
+        self.remaining.unwrap_or(0)
+    }
+
     /// Forgets the message so far (after `RSET`, or a refused transaction).
     pub fn reset(&mut self) {
         *self = Self::new(self.max_size);
@@ -128,3 +133,6 @@ impl BdatReceiver {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -98,8 +98,9 @@ enum State {
 ///
 /// Feed it input slices as they arrive with [`feed`](Self::feed); it writes the unstuffed message
 /// into a [`DataSink`] and, once the end is seen, returns how much of the last slice it used.
-/// The scan is driven by `memchr2` over CR and LF, and plain runs of text are written to the sink
-/// in one piece.
+/// Plain text is checked 256 octets at a time (every CR followed by LF, every LF preceded by CR, no
+/// line starting with a dot) and, into a `Vec` sink, copied in the same pass; dot lines, bare line
+/// ends and the ends of reads are walked line by line with `memchr2` over CR and LF.
 ///
 /// The end of data is recognised only as `CRLF "." CRLF` (or `"." CRLF` right at the start); a
 /// bare LF or a bare CR is never a line end for this purpose (see [`LineEndPolicy`]).
@@ -142,7 +143,8 @@ impl DataReceiver {
         let mut scan = Scan {
             input,
             run: 0,
-            lf_dot: None,
+            retry_at: 0,
+            misses: 0,
             receiver: self,
             sink,
         };
@@ -177,29 +179,113 @@ impl DataReceiver {
     }
 }
 
-/// Octets checked at once by [`is_plain`].
-const BLOCK: usize = 64;
+/// Octets checked (and, into a `Vec` sink, copied) at once by [`check_chunk`] and
+/// [`copy_chunk`]: large enough that the fold's final reduction and the loop around it cost
+/// little, small enough that a chunk refused for a dot line wastes little work.
+const CHUNK: usize = 256;
 
-/// Whether in the first [`BLOCK`] octets of `window` (which holds one octet more) every CR is
-/// followed by LF, and every LF but one at the start is preceded by CR. Written as a fixed-length
-/// fold without early exit so that the compiler turns it into vector compares. (Lines starting
-/// with a dot are kept out of the block by [`lf_dot_finder`].)
-#[inline]
-fn is_plain(window: &[u8]) -> bool {
-    let this: &[u8; BLOCK] = window[..BLOCK]
-        .try_into()
-        .expect("window holds BLOCK + 1 octets");
-    let next: &[u8; BLOCK] = window[1..]
-        .try_into()
-        .expect("window holds BLOCK + 1 octets");
-    let mut odd = 0u8;
-    for i in 0..BLOCK {
-        odd |= u8::from((this[i] == b'\r') != (next[i] == b'\n'));
-    }
-    odd == 0
+/// Octets a chunk's fold reads past its end: the LF after a CR at the chunk's last octet, and
+/// the octet after that LF.
+const PEEK: usize = 2;
+
+/// A chunk of [`CHUNK`] octets and the [`PEEK`] octets after it.
+type Window = [u8; CHUNK + PEEK];
+
+/// What a fold over a chunk found.
+#[derive(Debug, Clone, Copy)]
+struct Fold {
+    /// Some CR is not followed by LF, or some LF (but one at the chunk's start) is not preceded
+    /// by CR.
+    odd_line_end: bool,
+    /// Some CR is followed by an octet and a dot. With no odd line end, that is a `CRLF "."`:
+    /// a line that starts with a dot (stuffing or the end of data).
+    dot_line: bool,
 }
 
-/// Finds `LF "."`, where a line might start with a dot, for the whole-block scan.
+impl Fold {
+    fn new(odd: u8, dot: u8) -> Self {
+        Self {
+            odd_line_end: odd != 0,
+            dot_line: dot != 0,
+        }
+    }
+}
+
+/// Folds over the chunk at the start of `window`: every CR must be followed by LF, every LF (but
+/// one at the start) preceded by CR, and no CR followed by LF and `.`. A fixed-length fold without
+/// early exit, over three loads of the same bytes one octet apart, so that the compiler turns it
+/// into vector compares (four per 16 octets; SSE2 is all the baseline target has).
+#[inline]
+fn check_chunk(window: &Window) -> Fold {
+    let (mut odd, mut dot) = (0u8, 0u8);
+    for ((&t, &n), &a) in window[..CHUNK].iter().zip(&window[1..]).zip(&window[2..]) {
+        let cr = t == b'\r';
+        odd |= u8::from(cr != (n == b'\n'));
+        dot |= u8::from(cr & (a == b'.'));
+    }
+    Fold::new(odd, dot)
+}
+
+/// [`check_chunk`] fused with appending the chunk to `out`: one pass over the data instead of a
+/// check and a copy.
+#[inline]
+fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> Fold {
+    let (mut odd, mut dot) = (0u8, 0u8);
+    out.extend(
+        window[..CHUNK]
+            .iter()
+            .zip(&window[1..])
+            .zip(&window[2..])
+            .map(|((&t, &n), &a)| {
+                let cr = t == b'\r';
+                odd |= u8::from(cr != (n == b'\n'));
+                dot |= u8::from(cr & (a == b'.'));
+                t
+            }),
+    );
+    Fold::new(odd, dot)
+}
+
+/// Checks up to `chunks` whole chunks at the start of `input` (which holds at least [`PEEK`]
+/// octets more); returns how many were plain, and the fold of the first that was not.
+fn check_chunks(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
+    for k in 0..chunks {
+        let at = k * CHUNK;
+        let fold = check_chunk(window(input, at));
+        if fold.odd_line_end || fold.dot_line {
+            return (k, Some(fold));
+        }
+    }
+    (chunks, None)
+}
+
+/// [`check_chunks`] that also appends the chunks it checks to `out`: the plain ones and the
+/// first that is not, which the caller cuts off (whole or in part).
+///
+/// `input` comes behind a reference on purpose: given a `&[u8]` argument the compiler knows that
+/// `out` cannot overlap it, turns the copy into a separate `memcpy` call per chunk and reads the
+/// data twice, which costs about a fifth more here (see docs/performance.md, "DATA transfer").
+#[inline(never)]
+fn copy_chunks(out: &mut Vec<u8>, input: &&[u8], chunks: usize) -> (usize, Option<Fold>) {
+    for k in 0..chunks {
+        let at = k * CHUNK;
+        let fold = copy_chunk(out, window(input, at));
+        if fold.odd_line_end || fold.dot_line {
+            return (k, Some(fold));
+        }
+    }
+    (chunks, None)
+}
+
+/// The chunk at `at` and the octets after it.
+#[inline]
+fn window(input: &[u8], at: usize) -> &Window {
+    input[at..at + CHUNK + PEEK]
+        .try_into()
+        .expect("a chunk and its peek")
+}
+
+/// Finds `LF "."`, where a line might start with a dot, inside a chunk that has one.
 fn lf_dot_finder() -> &'static memmem::Finder<'static> {
     static FINDER: OnceLock<memmem::Finder<'static>> = OnceLock::new();
     FINDER.get_or_init(|| memmem::Finder::new(b"\n."))
@@ -210,9 +296,11 @@ fn lf_dot_finder() -> &'static memmem::Finder<'static> {
 struct Scan<'a, 'r, S: ?Sized> {
     input: &'a [u8],
     run: usize,
-    /// Index of the next `LF "."` in `input` at or after the position it was sought from (or
-    /// the input's length): blocks are scanned whole only up to there.
-    lf_dot: Option<usize>,
+    /// The chunk scan is not tried again before this position (after it found a bare line end).
+    retry_at: usize,
+    /// Chunks in a row refused for a bare line end: each doubles the distance to the next try, so
+    /// that text full of bare line ends (under the keep or normalise policies) costs little more.
+    misses: u32,
     receiver: &'r mut DataReceiver,
     sink: &'r mut S,
 }
@@ -227,22 +315,20 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         while pos < len {
             match state {
                 State::Text
-                    if pos + BLOCK < len
-                        && !matches!(input[pos], b'\r' | b'\n')
-                        && pos + BLOCK <= self.next_lf_dot(pos)
-                        && is_plain(&input[pos..=pos + BLOCK]) =>
+                    if pos >= self.retry_at
+                        && pos + CHUNK + PEEK <= len
+                        && !matches!(input[pos], b'\r' | b'\n') =>
                 {
-                    // Whole blocks of plain lines: no per-line work.
-                    pos += BLOCK;
-                    let stop = self.lf_dot.unwrap_or(len).min(len - 1);
-                    while pos + BLOCK <= stop && is_plain(&input[pos..=pos + BLOCK]) {
-                        pos += BLOCK;
+                    let (to, next, missed) = self.chunks(pos);
+                    if missed {
+                        // A bare line end within the next chunk: find it line by line.
+                        self.retry_at = to + (CHUNK << self.misses.min(4));
+                        self.misses += 1;
+                    } else {
+                        self.misses = 0;
                     }
-                    state = match input[pos - 1] {
-                        b'\r' => State::Cr,
-                        b'\n' => State::LineStart,
-                        _ => State::Text,
-                    };
+                    pos = to;
+                    state = next;
                 }
                 State::Text => match memchr2(b'\r', b'\n', &input[pos..]) {
                     None => pos = len,
@@ -312,18 +398,80 @@ impl<S: DataSink + ?Sized> Scan<'_, '_, S> {
         None
     }
 
-    /// The index of the next `LF "."` at or after `pos`, or the input's length.
-    #[inline]
-    fn next_lf_dot(&mut self, pos: usize) -> usize {
-        match self.lf_dot {
-            Some(found) if found >= pos => found,
-            _ => {
-                let found = lf_dot_finder()
-                    .find(&self.input[pos..])
-                    .map_or(self.input.len(), |found| pos + found);
-                self.lf_dot = Some(found);
-                found
+    /// Takes whole chunks of plain lines from `pos` (in `Text` state, at an octet that is not a
+    /// line end), copying them into a `Vec` sink as it checks them, and drops the dot of each
+    /// stuffed line on the way. Returns where it stopped and the state there: at the `LF` before
+    /// a line that starts with `"." CR` or `"." LF` (maybe the end of data), at the end of the
+    /// input's last whole chunk, or before a chunk that holds a bare line end (then `true`).
+    fn chunks(&mut self, mut pos: usize) -> (usize, State, bool) {
+        let input = self.input;
+        self.flush(pos);
+        loop {
+            // Whole chunks with the octets after them.
+            let whole = (input.len() - pos).saturating_sub(PEEK) / CHUNK;
+            let receiver = &mut *self.receiver;
+            let room = receiver.config.max_size - receiver.summary.size;
+            // Copy as we check when the sink is a `Vec`, the message is not refused, and all the
+            // chunks fit under the size limit (else the pending run is written as usual, cut at
+            // the limit).
+            let copy = receiver.error.is_none() && room >= (whole * CHUNK) as u64;
+            let (taken, fold) = match self.sink.as_vec_mut() {
+                Some(out) if copy => {
+                    let (taken, fold) = copy_chunks(out, &&input[pos..], whole);
+                    receiver.summary.size += (taken * CHUNK) as u64;
+                    self.run = pos + taken * CHUNK;
+                    (taken, fold)
+                }
+                _ => check_chunks(&input[pos..], whole),
+            };
+            pos += taken * CHUNK;
+            let Some(fold) = fold else {
+                return (pos, self.state_after(pos, taken), false);
+            };
+            // `copy_chunks` leaves the refused chunk in the sink, for us to cut.
+            let copied = match self.sink.as_vec_mut() {
+                Some(out) if copy => Some(out),
+                _ => None,
+            };
+            if fold.odd_line_end {
+                if let Some(out) = copied {
+                    out.truncate(out.len() - CHUNK);
+                }
+                return (pos, self.state_after(pos, taken), true);
             }
+            // Plain lines up to and including the `LF` before the dot (which may be the first
+            // octet after the chunk, left in the pending run).
+            let lf = lf_dot_finder()
+                .find(&input[pos..pos + CHUNK + PEEK])
+                .expect("the fold saw CRLF followed by a dot");
+            let dot = pos + lf + 1;
+            if let Some(out) = copied {
+                let keep = (lf + 1).min(CHUNK);
+                out.truncate(out.len() - CHUNK + keep);
+                self.receiver.summary.size += keep as u64;
+                self.run = pos + keep;
+            }
+            match input.get(dot + 1) {
+                Some(b'\r' | b'\n') | None => return (dot, State::LineStart, false),
+                Some(_) => {
+                    // A stuffed dot: drop it, and go on in the text after it.
+                    self.flush(dot);
+                    self.run = dot + 1;
+                    pos = dot + 1;
+                }
+            }
+        }
+    }
+
+    /// The state after plain chunks that ended at `pos`.
+    fn state_after(&self, pos: usize, taken: usize) -> State {
+        if taken == 0 {
+            return State::Text;
+        }
+        match self.input[pos - 1] {
+            b'\r' => State::Cr,
+            b'\n' => State::LineStart,
+            _ => State::Text,
         }
     }
 

@@ -26,7 +26,8 @@ pub enum OutboxState {
     Pending,
     /// Built; `content` holds the message.
     Built,
-    /// Taken by the delivery task; on its way to the configured host.
+    /// Taken by the delivery task; on its way to the configured host, or waiting for another
+    /// attempt after a temporary failure (`delivery` says what the last attempt met).
     Sending,
     /// Delivered to the configured host (`delivery` holds its reply).
     Sent,
@@ -126,6 +127,19 @@ impl Outbox {
                 } else {
                     OutboxState::Failed
                 };
+                e.delivery = Some(detail);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Records what an attempt to deliver entry `id` met, leaving its state as it is (a
+    /// report waiting for another attempt stays [`OutboxState::Sending`]). Returns whether the
+    /// entry exists.
+    pub fn note_attempt(&mut self, id: u64, detail: String) -> bool {
+        match self.entries.iter_mut().rev().find(|e| e.id == id) {
+            Some(e) => {
                 e.delivery = Some(detail);
                 true
             }

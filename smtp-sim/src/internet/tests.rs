@@ -543,7 +543,7 @@ code = 550
 #[test]
 fn header_from_domains() {
     use crate::internet::header_from_domain;
-    let cases: [(&[u8], Option<&str>); 5] = [
+    let cases: [(&[u8], Option<&str>); 7] = [
         (
             b"Subject: x\r\nFrom: Shop <orders@Shop.Example>\r\n\r\nbody",
             Some("shop.example"),
@@ -555,6 +555,12 @@ fn header_from_domains() {
         ),
         (b"To: a@b\r\n\r\nFrom: c@d.example\r\n", None),
         (b"From: nobody\r\n\r\n", None),
+        // Bytes that are not UTF-8, in the body or in the header, change nothing.
+        (b"From: a@b.example\r\n\r\n\xff\xfe body", Some("b.example")),
+        (
+            b"X-Bin: \xff\r\nFrom: \xe9 <a@b.example>\r\n\r\n",
+            Some("b.example"),
+        ),
     ];
     for (raw, want) in cases {
         assert_eq!(

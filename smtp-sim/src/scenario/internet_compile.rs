@@ -241,11 +241,25 @@ pub(crate) fn compile(file: &ScenarioFile, problems: &mut Problems) -> InternetC
     // [greylist]
     if let Some(g) = &file.greylist {
         let d = GreylistConfig::default();
+        let path = root.key("greylist").key("whitelist");
+        let whitelist = g
+            .whitelist
+            .iter()
+            .enumerate()
+            .filter_map(|(i, range)| match IpPattern::new(range) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    problems.push((path.index(i), format!("expected {e}")));
+                    None
+                }
+            })
+            .collect();
         net.greylist = GreylistConfig {
             delay_s: g.delay_s.unwrap_or(d.delay_s),
             retry_window_s: g.retry_window_s.unwrap_or(d.retry_window_s),
             max_age_s: g.max_age_s.unwrap_or(d.max_age_s),
             whitelist_after: g.whitelist_after.unwrap_or(d.whitelist_after),
+            whitelist,
             ..d
         };
     }

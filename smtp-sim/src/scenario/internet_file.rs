@@ -133,6 +133,10 @@ pub struct GreylistFile {
     /// `--auto-whitelist-clients` (5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub whitelist_after: Option<u32>,
+    /// postgrey's `whitelist_clients`: client addresses or networks (`192.0.2.0/24`) never
+    /// greylisted, looked up before the auto-whitelist and the triplets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub whitelist: Vec<String>,
 }
 
 /// `[[rate_limit]]`: at most `max` per `per_s` seconds for each key of `scope`.

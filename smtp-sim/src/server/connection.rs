@@ -10,7 +10,7 @@ use smtp_core::session::server::{Answer, ClientInfo, Event, ServerSession};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::time::Instant;
 
-use super::lines::{ClientLines, reply_lines};
+use super::lines::{ClientLines, PendingLines, reply_lines};
 use super::listener::Shared;
 use crate::capture::Direction;
 use crate::internet::header_from_domain;
@@ -23,8 +23,11 @@ impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 type Io = Box<dyn Stream>;
 
-/// Read buffer size.
-const READ_SIZE: usize = 16 * 1024;
+/// First read buffer size: SMTP commands and small messages fit, and an idle connection holds
+/// little (Postfix's smtp-sink reads through a 4 KiB buffer per connection).
+const READ_SIZE_FIRST: usize = 2 * 1024;
+/// The buffer doubles while reads fill it, up to this size (large messages, pipelined groups).
+const READ_SIZE_MAX: usize = 64 * 1024;
 
 /// What the loop does after an event.
 enum Flow {
@@ -49,7 +52,7 @@ where
 {
     let mut io: Io = Box::new(stream);
     if implicit_tls {
-        io = match handshake(io, shared).await {
+        io = match Box::pin(handshake(io, shared)).await {
             Some(io) => io,
             None => return Ok(()),
         };
@@ -63,9 +66,11 @@ where
         shared,
         peer,
         lines: ClientLines::default(),
+        pending: PendingLines::default(),
         shutdown: shared.force.clone(),
     };
     let result = conn.run().await;
+    conn.commit_transcript();
     if let Some(ctx) = &conn.ctx {
         shared.sim.close_session(ctx, shared.clock.now());
     }
@@ -88,12 +93,14 @@ struct Connection<'a> {
     shared: &'a Shared,
     peer: SocketAddr,
     lines: ClientLines,
+    /// Transcript lines not yet handed to the simulator (they are, before each write).
+    pending: PendingLines,
     shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Connection<'_> {
     async fn run(&mut self) -> io::Result<()> {
-        let mut buf = vec![0u8; READ_SIZE];
+        let mut buf = vec![0u8; READ_SIZE_FIRST];
         loop {
             self.flush().await?;
             while let Some(event) = self.session.poll_event() {
@@ -131,10 +138,20 @@ impl Connection<'_> {
                         return Ok(());
                     }
                     let input = &buf[..n];
-                    for line in self.lines.feed(input) {
-                        self.transcript(Direction::Client, &line);
-                    }
+                    // The lines of one read arrived together: one timestamp for them. Before
+                    // the session is opened (a PROXY header), lines are split but not kept.
+                    let keep = self.ctx.is_some();
+                    let (now, pending) = (self.shared.clock.now(), &mut self.pending);
+                    self.lines.feed(input, |line| {
+                        if keep {
+                            pending.push(now, Direction::Client, line);
+                        }
+                    });
                     self.session.handle_input(input, Instant::now().into_std());
+                    if n == buf.len() && buf.len() < READ_SIZE_MAX {
+                        // More may be waiting: read more at once next time.
+                        buf.resize(buf.len() * 2, 0);
+                    }
                 }
                 () = sleep => self.session.handle_timeout(Instant::now().into_std()),
                 () = forced(self.shutdown.clone()) => return self.shut_down().await,
@@ -147,10 +164,13 @@ impl Connection<'_> {
     /// §3.1: the server may buffer replies until it would wait for input), as Postfix does.
     async fn flush(&mut self) -> io::Result<()> {
         let mut batch = Vec::new();
+        let now = self.shared.clock.now();
         while let Some(out) = self.session.poll_transmit() {
             for line in reply_lines(&out) {
                 self.lines.server_code(line.get(..3).unwrap_or_default());
-                self.transcript(Direction::Server, line);
+                if self.ctx.is_some() {
+                    self.pending.push(now, Direction::Server, line);
+                }
             }
             if batch.is_empty() {
                 batch = out;
@@ -158,6 +178,8 @@ impl Connection<'_> {
                 batch.extend_from_slice(&out);
             }
         }
+        // The transcript has the replies before the client can act on them.
+        self.commit_transcript();
         if !batch.is_empty() {
             self.io.write_all(&batch).await?;
             self.io.flush().await?;
@@ -173,6 +195,7 @@ impl Connection<'_> {
             self.shared.config.session.domain
         );
         self.transcript(Direction::Server, line.trim_end().as_bytes());
+        self.commit_transcript();
         self.session.close_now();
         self.io.write_all(line.as_bytes()).await?;
         self.io.flush().await?;
@@ -180,15 +203,26 @@ impl Connection<'_> {
         Ok(())
     }
 
-    fn transcript(&self, direction: Direction, line: &[u8]) {
-        if let Some(ctx) = &self.ctx {
-            self.shared
-                .sim
-                .transcript(ctx.id, self.shared.clock.now(), direction, line);
+    /// Adds a line to the transcript (handed over with the next write).
+    fn transcript(&mut self, direction: Direction, line: &[u8]) {
+        if self.ctx.is_some() {
+            self.pending.push(self.shared.clock.now(), direction, line);
         }
     }
 
-    fn note(&self, text: &[u8]) {
+    /// Hands the pending transcript lines to the simulator.
+    fn commit_transcript(&mut self) {
+        if let Some(ctx) = &self.ctx
+            && !self.pending.is_empty()
+        {
+            self.shared
+                .sim
+                .transcript_lines(ctx.id, self.pending.iter());
+        }
+        self.pending.clear();
+    }
+
+    fn note(&mut self, text: &[u8]) {
         self.transcript(Direction::Note, text);
     }
 
@@ -242,7 +276,7 @@ impl Connection<'_> {
             Event::StartTls => {
                 self.flush().await?;
                 let io = std::mem::replace(&mut self.io, Box::new(tokio::io::empty()));
-                match handshake(io, self.shared).await {
+                match Box::pin(handshake(io, self.shared)).await {
                     Some(io) => {
                         self.io = io;
                         self.note(b"TLS established");

@@ -5,8 +5,13 @@
 //! ([`Sent`](crate::capture::OutboxState::Sent) or
 //! [`Failed`](crate::capture::OutboxState::Failed), with the host's reply or the error).
 //!
-//! Each batch of reports built since the last one goes over one connection; a report is tried
-//! once (a test that wants the bounce again replays the message).
+//! Each batch of reports built since the last one goes over one connection, together with the
+//! reports due for another attempt. A report refused for good (a `5xx` reply) fails at once; a
+//! temporary failure (a `4xx` reply, no connection, a connection that ended early) is tried
+//! again after each wait of [`ReportDelivery::retries`] in turn (by default 1 s, then 4 s),
+//! and fails after the last. Meanwhile the report stays
+//! [`Sending`](crate::capture::OutboxState::Sending), its `delivery` saying what the last
+//! attempt met and when the next comes.
 
 use std::io;
 use std::time::Duration;
@@ -24,6 +29,32 @@ use crate::sim::Simulator;
 /// Longest wait for the TCP connection to the host. Postfix's `smtp_connect_timeout` is 30 s.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The waits before each further attempt after a temporary failure. Postfix waits minutes to
+/// hours (`minimal_backoff_time` 300 s); a test harness wants its report within seconds.
+const DEFAULT_RETRIES: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
+
+/// How one attempt to deliver a report ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attempt {
+    /// The host took it; its reply.
+    Sent(String),
+    /// Refused for good (`5xx`, or an address that cannot be sent to); the reply or the error.
+    Refused(String),
+    /// A temporary failure (`4xx`, no connection, the connection ended early): worth another
+    /// try; the reply or the error.
+    Deferred(String),
+}
+
+/// A report waiting for its next attempt.
+struct Retry {
+    id: u64,
+    to: String,
+    content: Vec<u8>,
+    /// Attempts made so far.
+    attempts: usize,
+    at: Instant,
+}
+
 /// Where and how reports are delivered.
 #[derive(Debug, Clone)]
 pub struct ReportDelivery {
@@ -31,6 +62,9 @@ pub struct ReportDelivery {
     pub target: String,
     /// The name sent with EHLO (the simulator's host name).
     pub helo: String,
+    /// The waits before each further attempt after a temporary failure (1 s, then 4 s); empty:
+    /// one attempt only.
+    pub retries: Vec<Duration>,
 }
 
 impl ReportDelivery {
@@ -39,39 +73,94 @@ impl ReportDelivery {
         ReportDelivery {
             target: target.into(),
             helo: helo.into(),
+            retries: DEFAULT_RETRIES.to_vec(),
         }
     }
 
+    /// The waits before each further attempt after a temporary failure, in turn.
+    pub fn with_retries(mut self, retries: Vec<Duration>) -> Self {
+        self.retries = retries;
+        self
+    }
+
     /// Starts the delivery task: it delivers what is built now, then again each time `stored`
-    /// changes (a message was stored, so a report may have been built). It ends when the
-    /// sender of `stored` is gone; abort it to stop sooner.
+    /// changes (a message was stored, so a report may have been built) and when a report is
+    /// due for another attempt. It ends when the sender of `stored` is gone (reports waiting
+    /// for another attempt stay [`Sending`](crate::capture::OutboxState::Sending)); abort it
+    /// to stop sooner.
     pub fn spawn(self, sim: Simulator, mut stored: watch::Receiver<u64>) -> JoinHandle<()> {
         tokio::spawn(async move {
+            let mut waiting: Vec<Retry> = Vec::new();
             loop {
                 stored.borrow_and_update();
-                let reports = sim.claim_reports();
-                if !reports.is_empty() {
-                    let outcomes = self.deliver(&reports).await;
-                    for ((id, _, _), (sent, detail)) in reports.iter().zip(outcomes) {
+                let now = Instant::now();
+                let mut batch: Vec<(u64, String, Vec<u8>)> = sim.claim_reports();
+                let mut attempts = vec![0; batch.len()];
+                let (due, later): (Vec<Retry>, Vec<Retry>) =
+                    waiting.drain(..).partition(|r| r.at <= now);
+                waiting = later;
+                for r in due {
+                    batch.push((r.id, r.to, r.content));
+                    attempts.push(r.attempts);
+                }
+                if !batch.is_empty() {
+                    let outcomes = self.deliver(&batch).await;
+                    for (((id, to, content), made), outcome) in
+                        batch.into_iter().zip(attempts).zip(outcomes)
+                    {
+                        let (sent, detail) = match outcome {
+                            Attempt::Sent(reply) => (true, reply),
+                            Attempt::Refused(why) => (false, why),
+                            Attempt::Deferred(why) => match self.retries.get(made) {
+                                Some(&wait) => {
+                                    tracing::debug!("report r{id} deferred: {why}");
+                                    let note = format!(
+                                        "attempt {}: {why}; next attempt in {} ms",
+                                        made + 1,
+                                        wait.as_millis()
+                                    );
+                                    sim.report_deferred(id, note);
+                                    waiting.push(Retry {
+                                        id,
+                                        to,
+                                        content,
+                                        attempts: made + 1,
+                                        at: Instant::now() + wait,
+                                    });
+                                    continue;
+                                }
+                                None => (false, why),
+                            },
+                        };
                         if sent {
                             tracing::debug!("report r{id} delivered: {detail}");
                         } else {
                             tracing::warn!("report r{id} not delivered: {detail}");
                         }
-                        sim.report_delivered(*id, sent, detail);
+                        sim.report_delivered(id, sent, detail);
                     }
                 }
-                if stored.changed().await.is_err() {
-                    return;
+                let next = waiting.iter().map(|r| r.at).min();
+                let retry = async {
+                    match next {
+                        Some(at) => tokio::time::sleep_until(at).await,
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    changed = stored.changed() => if changed.is_err() {
+                        return;
+                    },
+                    () = retry => {}
                 }
             }
         })
     }
 
-    /// Delivers `reports` (id, addressee, message) over one connection; one outcome per report,
-    /// in order: whether the host took it, and its reply or the error.
-    pub async fn deliver(&self, reports: &[(u64, String, Vec<u8>)]) -> Vec<(bool, String)> {
-        let mut outcomes: Vec<Option<(bool, String)>> = vec![None; reports.len()];
+    /// Delivers `reports` (id, addressee, message) over one connection, once; one outcome per
+    /// report, in order.
+    pub async fn deliver(&self, reports: &[(u64, String, Vec<u8>)]) -> Vec<Attempt> {
+        let mut outcomes: Vec<Option<Attempt>> = vec![None; reports.len()];
         let mut client = ClientSession::new(
             ClientConfig {
                 helo_name: self.helo.clone(),
@@ -86,7 +175,7 @@ impl ReportDelivery {
                     client.send(message);
                     queued += 1;
                 }
-                Err(_) => outcomes[i] = Some((false, format!("invalid address <{to}>"))),
+                Err(_) => outcomes[i] = Some(Attempt::Refused(format!("invalid address <{to}>"))),
             }
         }
         // The positions among the messages queued, back to the reports.
@@ -111,7 +200,7 @@ impl ReportDelivery {
         };
         outcomes
             .into_iter()
-            .map(|o| o.unwrap_or_else(|| (false, failure.clone())))
+            .map(|o| o.unwrap_or_else(|| Attempt::Deferred(failure.clone())))
             .collect()
     }
 
@@ -162,10 +251,11 @@ impl ReportDelivery {
     }
 }
 
-/// Whether the host took the message, and the reply that says so (or the first refusal).
-fn outcome(d: &Delivery) -> (bool, String) {
+/// Whether the host took the message, with the reply that says so; or the first refusal,
+/// permanent (`5xx`) or not.
+fn outcome(d: &Delivery) -> Attempt {
     if d.delivered() {
-        return (true, d.data.as_ref().map(one_line).unwrap_or_default());
+        return Attempt::Sent(d.data.as_ref().map(one_line).unwrap_or_default());
     }
     let refusal = d
         .mail
@@ -173,8 +263,11 @@ fn outcome(d: &Delivery) -> (bool, String) {
         .chain(d.recipients.iter().filter_map(|(_, r)| r.as_ref()))
         .chain(d.data.iter())
         .find(|r| r.code().get() >= 400);
-    let detail = refusal.map_or_else(|| "no reply".to_owned(), one_line);
-    (false, detail)
+    match refusal {
+        Some(r) if r.code().get() >= 500 => Attempt::Refused(one_line(r)),
+        Some(r) => Attempt::Deferred(one_line(r)),
+        None => Attempt::Deferred("no reply".to_owned()),
+    }
 }
 
 /// A reply on one line: its lines joined by a space, without line ends.

@@ -138,3 +138,96 @@ async fn an_unreachable_host_fails_the_report_with_the_error() {
     assert!(error.starts_with(&closed.to_string()), "{error}");
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_temporary_refusal_is_tried_again_and_delivered() {
+    // The sender's MTA defers the first message it sees from us (451 at RCPT), then accepts.
+    let scenario = smtp_sim::scenario::Scenario::from_toml(
+        r#"
+name = "defers-once"
+[[rule]]
+id = "defer-first"
+when = { step = "rcpt", first_per_client = 1 }
+do = { kind = "reply", code = 451, status = "4.3.0", text = "Try again later" }
+expect = { reason = "systemerror" }
+"#,
+        Some("defers-once.toml"),
+    )
+    .unwrap();
+    let mta = SmtpSim::builder().scenario(scenario).start().await.unwrap();
+    let sim = SmtpSim::builder()
+        .deliver_reports(mta.smtp_addr().to_string())
+        .report_retries(vec![Duration::from_millis(200)])
+        .start()
+        .await
+        .unwrap();
+    let message = Outgoing::new(
+        "app@shop.example",
+        &["ooto@simulator.amazonses.com"],
+        b"Subject: hi\r\n\r\nx\r\n".to_vec(),
+    )
+    .unwrap();
+    let deliveries = send_session(sim.smtp_addr(), vec![message]).await;
+    assert!(deliveries[0].delivered());
+    let outbox = settled(&sim, 1).await;
+    assert_eq!(outbox[0].state, OutboxState::Sent, "{:?}", outbox[0]);
+    let received = mta
+        .wait_for_messages(1, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(Some(&received[0].raw), outbox[0].content.as_ref());
+    // The first attempt is in the receiving MTA's event log as refused by its rule.
+    let deferred: Vec<_> = mta
+        .events()
+        .into_iter()
+        .filter(|e| e.rule.as_deref() == Some("defer-first"))
+        .map(|e| e.code)
+        .collect();
+    assert_eq!(deferred, [Some(451)]);
+    sim.shutdown().await;
+    mta.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_report_deferred_past_its_last_retry_fails() {
+    // Every message is deferred: one attempt, one retry, then failed with the last reply.
+    let scenario = smtp_sim::scenario::Scenario::from_toml(
+        r#"
+name = "defers-always"
+[[rule]]
+id = "defer"
+when = { step = "rcpt" }
+do = { kind = "reply", code = 452, status = "4.2.2", text = "Mailbox full" }
+expect = { reason = "mailboxfull" }
+"#,
+        Some("defers-always.toml"),
+    )
+    .unwrap();
+    let mta = SmtpSim::builder().scenario(scenario).start().await.unwrap();
+    let sim = SmtpSim::builder()
+        .deliver_reports(mta.smtp_addr().to_string())
+        .report_retries(vec![Duration::from_millis(100)])
+        .start()
+        .await
+        .unwrap();
+    let message = Outgoing::new(
+        "app@shop.example",
+        &["ooto@simulator.amazonses.com"],
+        b"Subject: hi\r\n\r\nx\r\n".to_vec(),
+    )
+    .unwrap();
+    send_session(sim.smtp_addr(), vec![message]).await;
+    let outbox = settled(&sim, 1).await;
+    assert_eq!(outbox[0].state, OutboxState::Failed);
+    let reply = outbox[0].delivery.as_deref().unwrap();
+    assert!(reply.starts_with("452 4.2.2"), "{reply}");
+    let attempts = mta
+        .events()
+        .iter()
+        .filter(|e| e.rule.as_deref() == Some("defer"))
+        .count();
+    assert_eq!(attempts, 2, "the first attempt and one retry");
+    sim.shutdown().await;
+    mta.shutdown().await;
+}

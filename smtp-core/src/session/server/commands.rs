@@ -291,7 +291,7 @@ impl ServerSession {
         let p = &mail.params;
         let unsupported =
             |name: &str| Some(format!("555 5.5.4 Unsupported option: {name}\r\n").into_bytes());
-        if let Some(size) = p.size {
+        if let Some(size) = p.size() {
             if !(esmtp && ext.size) {
                 return unsupported("SIZE");
             }
@@ -299,7 +299,7 @@ impl ServerSession {
                 return Some(TOO_BIG.to_vec());
             }
         }
-        let body_ok = match p.body {
+        let body_ok = match p.body() {
             None => true,
             Some(Body::SevenBit) => esmtp,
             Some(Body::EightBitMime) => esmtp && ext.eight_bit_mime,
@@ -308,19 +308,19 @@ impl ServerSession {
         if !body_ok {
             return unsupported("BODY");
         }
-        if p.smtputf8 && !(esmtp && ext.smtputf8) {
+        if p.smtputf8() && !(esmtp && ext.smtputf8) {
             return unsupported("SMTPUTF8");
         }
-        if (p.ret.is_some() || p.envid.is_some()) && !(esmtp && ext.dsn) {
+        if (p.ret().is_some() || p.envid().is_some()) && !(esmtp && ext.dsn) {
             return unsupported("RET/ENVID");
         }
-        if p.auth.is_some() && !esmtp {
+        if p.auth().is_some() && !esmtp {
             return unsupported("AUTH");
         }
-        if p.requiretls || p.mt_priority.is_some() || p.hold.is_some() || p.by.is_some() {
+        if p.requiretls() || p.mt_priority().is_some() || p.hold().is_some() || p.by().is_some() {
             return unsupported("REQUIRETLS/MT-PRIORITY/HOLDFOR/BY");
         }
-        if let Some(param) = p.other.first() {
+        if let Some(param) = p.other().next() {
             return unsupported(param.keyword.as_str());
         }
         None
@@ -338,10 +338,10 @@ impl ServerSession {
             return self.send(TOO_MANY_RECIPIENTS);
         }
         let dsn = self.hello == Some(true) && self.config.extensions.dsn;
-        if (rcpt.params.notify.is_some() || rcpt.params.orcpt.is_some()) && !dsn {
+        if (rcpt.params.notify().is_some() || rcpt.params.orcpt().is_some()) && !dsn {
             return self.send(b"555 5.5.4 Unsupported option: NOTIFY/ORCPT\r\n");
         }
-        if let Some(param) = rcpt.params.other.first() {
+        if let Some(param) = rcpt.params.other().next() {
             let line = format!(
                 "555 5.5.4 Unsupported option: {}\r\n",
                 param.keyword.as_str()
@@ -373,7 +373,7 @@ impl ServerSession {
         if self.tx.bdat.is_some() {
             return self.send(BDAT_UNDER_WAY);
         }
-        if self.tx.mail.as_ref().and_then(|m| m.params.body) == Some(Body::BinaryMime) {
+        if self.tx.mail.as_ref().and_then(|m| m.params.body()) == Some(Body::BinaryMime) {
             return self.send(BINARY_NEEDS_BDAT);
         }
         if self.config.ask_data {
@@ -385,18 +385,22 @@ impl ServerSession {
 
     /// Reads message text from now on (the `354` has been sent).
     fn start_data(&mut self) {
-        self.phase = Phase::Data(Box::new(DataReceiver::new(DataConfig {
+        self.phase = Phase::Data(DataReceiver::new(DataConfig {
             bare_lf: self.config.bare_lf,
             bare_cr: self.config.bare_cr,
             max_size: self.config.max_message_size,
-        })));
+        }));
     }
 
     fn step_data(&mut self) -> bool {
         let Phase::Data(receiver) = &mut self.phase else {
             return false;
         };
-        let status = receiver.feed(&self.inbuf[self.pos..], &mut self.tx.data);
+        let input = &self.inbuf[self.pos..];
+        // Room for what was read (no more: the client's SIZE is not trusted with memory), so
+        // that the message grows once per read rather than by doubling.
+        self.tx.data.reserve(input.len());
+        let status = receiver.feed(input, &mut self.tx.data);
         let DataStatus::Done { consumed, outcome } = status else {
             self.pos = self.inbuf.len();
             return false;
@@ -427,7 +431,12 @@ impl ServerSession {
         let tx = std::mem::take(&mut self.tx);
         self.reset_transaction();
         let Some(mail) = tx.mail else { return };
+        let declared_8bit = matches!(
+            mail.params.body(),
+            Some(Body::EightBitMime | Body::BinaryMime)
+        );
         let message = Message {
+            undeclared_8bit: !declared_8bit && !tx.data.is_ascii(),
             mail,
             recipients: tx.rcpts,
             data: tx.data,
@@ -471,7 +480,11 @@ impl ServerSession {
         let input = &self.inbuf[self.pos..];
         let status = match refusal {
             Some(_) => receiver.feed(input, &mut Discard),
-            None => receiver.feed(input, &mut self.tx.data),
+            None => {
+                let chunk = usize::try_from(receiver.chunk_remaining()).unwrap_or(usize::MAX);
+                self.tx.data.reserve(input.len().min(chunk));
+                receiver.feed(input, &mut self.tx.data)
+            }
         };
         let consumed = match status {
             BdatStatus::Idle | BdatStatus::Partial => {
@@ -656,7 +669,7 @@ impl ServerSession {
             }
             Question::Sender(mail) => {
                 if self.accept_or(answer, SENDER_OK) {
-                    let smtputf8 = mail.params.smtputf8;
+                    let smtputf8 = mail.params.smtputf8();
                     self.decoder
                         .set_config(Self::command_config(&self.config, smtputf8));
                     self.tx.mail = Some(mail);

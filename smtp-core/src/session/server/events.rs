@@ -120,6 +120,12 @@ pub struct Message {
     pub summary: DataSummary,
     /// Received with BDAT rather than DATA.
     pub chunked: bool,
+    /// The data holds octets above 127 although `MAIL` declared neither `BODY=8BITMIME` nor
+    /// `BODY=BINARYMIME` (no `BODY`, or `BODY=7BIT`). RFC 6152 §3 forbids a client to send them;
+    /// Postfix accepts such mail all the same (its `smtpd` does not look), and so does the session:
+    /// what to do with it (refuse it, relay it only where 8BITMIME is offered, convert it) is the
+    /// caller's choice when it answers the message.
+    pub undeclared_8bit: bool,
 }
 
 /// A protocol violation worth logging.

@@ -20,7 +20,7 @@ pub(super) enum Phase {
     /// An AUTH response line (RFC 4954 allows 12 288 octets).
     Auth(Box<(Exchange, LineFramer)>),
     /// Message text after `354`.
-    Data(Box<DataReceiver>),
+    Data(DataReceiver),
     /// The octets of a BDAT chunk.
     Bdat {
         /// The receiver of the message's chunks (moved back to the transaction between chunks).

@@ -568,3 +568,133 @@ fn hello_and_data_questions_known_answers() {
         );
     }
 }
+
+#[test]
+fn declared_body_and_smtputf8_known_answers() {
+    // (commands, one per read, and the reply codes after the greeting). RFC 3030 §3: BINARYMIME
+    // only with BDAT; RFC 6531 §3.4: a non-ASCII address needs SMTPUTF8 on this transaction's
+    // MAIL (553 5.6.7 otherwise); parameters the session does not offer get 555 5.5.4.
+    let cases: [(&[&str], &[u16]); 12] = [
+        (
+            &[
+                "EHLO c",
+                "MAIL FROM:<> BODY=BINARYMIME",
+                "RCPT TO:<a@b.example>",
+                "DATA",
+            ],
+            &[250, 250, 250, 503],
+        ),
+        (
+            &[
+                "EHLO c",
+                "MAIL FROM:<> BODY=BINARYMIME",
+                "RCPT TO:<a@b.example>",
+                "BDAT 0 LAST",
+            ],
+            &[250, 250, 250, 250],
+        ),
+        (&["HELO c", "MAIL FROM:<> BODY=8BITMIME"], &[250, 555]),
+        (&["HELO c", "MAIL FROM:<> BODY=7BIT"], &[250, 555]),
+        (
+            &["EHLO c", "MAIL FROM:<a@b.example>", "RCPT TO:<ü@b.example>"],
+            &[250, 250, 553],
+        ),
+        (&["EHLO c", "MAIL FROM:<ü@b.example>"], &[250, 553]),
+        (&["EHLO c", "MAIL FROM:<ü@b.example> SMTPUTF8"], &[250, 250]),
+        (
+            &[
+                "EHLO c",
+                "MAIL FROM:<a@b.example> SMTPUTF8",
+                "RCPT TO:<ü@b.example>",
+            ],
+            &[250, 250, 250],
+        ),
+        (
+            &[
+                "EHLO c",
+                "MAIL FROM:<a@b.example> SMTPUTF8",
+                "RSET",
+                "MAIL FROM:<a@b.example>",
+                "RCPT TO:<ü@b.example>",
+            ],
+            &[250, 250, 250, 250, 553],
+        ),
+        (
+            // Pipelined in one read: the RCPT is parsed under the MAIL just accepted.
+            &[
+                "EHLO c",
+                "MAIL FROM:<a@b.example> SMTPUTF8\r\nRCPT TO:<ü@b.example>",
+            ],
+            &[250, 250, 250],
+        ),
+        (&["HELO c", "MAIL FROM:<a@b.example> SMTPUTF8"], &[250, 555]),
+        (
+            // A refused MAIL leaves no SMTPUTF8 behind.
+            &[
+                "EHLO c",
+                "MAIL FROM:<a@b.example> SMTPUTF8 FOO=1",
+                "MAIL FROM:<a@b.example>",
+                "RCPT TO:<ü@b.example>",
+            ],
+            &[250, 555, 250, 553],
+        ),
+    ];
+    for (commands, codes) in cases {
+        let mut d = Driver::new(lax());
+        for c in commands {
+            d.feed(format!("{c}\r\n").as_bytes());
+        }
+        assert_eq!(&d.codes()[1..], codes, "{commands:?}");
+    }
+    let mut d = Driver::new(lax());
+    d.feed(b"EHLO c\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<\xc3\xbc@b.example>\r\n");
+    assert!(
+        find(&d.transcript, b"\r\n553 5.6.7 "),
+        "{}",
+        String::from_utf8_lossy(&d.transcript)
+    );
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn undeclared_8bit_data_is_accepted_and_reported() {
+    // (MAIL parameters, how the data is sent, the data, whether the message event reports
+    // 8-bit octets that were not declared). Postfix accepts such mail; so does the session.
+    let cases: [(&str, bool, &[u8], bool); 8] = [
+        ("", false, b"caf\xc3\xa9\r\n", true),
+        (" BODY=7BIT", false, b"caf\xc3\xa9\r\n", true),
+        (" BODY=8BITMIME", false, b"caf\xc3\xa9\r\n", false),
+        ("", false, b"plain ASCII\r\n", false),
+        (" BODY=7BIT", false, b"plain ASCII\r\n", false),
+        ("", true, b"\x80\r\n", true),
+        (" BODY=BINARYMIME", true, b"\x00\xff\x80", false),
+        (" BODY=8BITMIME SMTPUTF8", true, b"\xe2\x82\xac\r\n", false),
+    ];
+    for (params, bdat, data, expected) in cases {
+        let mut d = Driver::new(lax());
+        d.feed(
+            format!("EHLO c\r\nMAIL FROM:<a@b.example>{params}\r\nRCPT TO:<r@b.example>\r\n")
+                .as_bytes(),
+        );
+        if bdat {
+            d.feed(format!("BDAT {} LAST\r\n", data.len()).as_bytes());
+            d.feed(data);
+        } else {
+            d.feed(b"DATA\r\n");
+            d.feed(&[data, b".\r\n"].concat());
+        }
+        let name = format!("{params:?} bdat={bdat} {:?}", String::from_utf8_lossy(data));
+        let codes: &[u16] = if bdat {
+            &[220, 250, 250, 250, 250]
+        } else {
+            &[220, 250, 250, 250, 354, 250]
+        };
+        assert_eq!(d.codes(), codes, "{name}");
+        assert_eq!(d.messages.len(), 1, "{name}");
+        assert_eq!(d.messages[0].data, data, "{name}");
+        assert_eq!(d.messages[0].undeclared_8bit, expected, "{name}");
+    }
+}
