@@ -188,3 +188,16 @@ fn the_new_steps_parse_from_a_file() {
     let steps: Vec<Step> = scenario.rules().iter().map(|r| r.step).collect();
     assert_eq!(steps, [Step::Vrfy, Step::Noop]);
 }
+
+#[test]
+fn internet_checks_refuse_the_command_steps() {
+    for step in ["any", "noop", "rset", "vrfy"] {
+        let source = format!("[[check]]\nkind = \"fcrdns\"\nstep = \"{step}\"\n");
+        let errors = Scenario::from_toml(&source, None).unwrap_err().to_string();
+        assert!(
+            errors.contains(&format!("not `{step}`")),
+            "{step}: {errors}"
+        );
+    }
+    Scenario::from_toml("[[check]]\nkind = \"fcrdns\"\nstep = \"helo\"\n", None).unwrap();
+}
