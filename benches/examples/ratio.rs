@@ -1,9 +1,11 @@
 //! Peer time / smtp-core time on a loaded machine: runs each side in short interleaved rounds and
 //! keeps the fastest round of each, which other jobs on the machine can only slow down.
 //!
-//! `cargo run --release -p benches --example ratio [commands|replies|data|classify]`; `core`
-//! runs only smtp-core's command paths and `classify-only` only bounce-classify over the
-//! development corpus (ten times) and `parse-only` only mail-parser's parse of it, for a profiler.
+//! `cargo run --release -p benches --example ratio [commands|lines|replies|data|classify]`
+//! (`lines`: each line of the command mix timed alone); `core` runs only smtp-core's command
+//! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's, the
+//! same work, for a profiler or callgrind; `classify-only` runs only bounce-classify over the
+//! development corpus (ten times) and `parse-only` only mail-parser's parse of it.
 
 use benches::{COMMAND_MIX, pipelined_stream};
 use smtp_core::command::{CommandConfig, CommandDecoder, Decoded, parse_command};
@@ -80,6 +82,55 @@ fn main() {
         }
         for _ in 0..100000 {
             mix_core();
+        }
+        return;
+    }
+    if which == "mix" {
+        for _ in 0..100000 {
+            mix_core();
+        }
+        return;
+    }
+    if which == "proto" {
+        for _ in 0..300 {
+            pipe_proto();
+        }
+        for _ in 0..100000 {
+            mix_proto();
+        }
+        return;
+    }
+    if let Some(n) = which
+        .strip_prefix("line")
+        .and_then(|n| n.parse::<usize>().ok())
+    {
+        // `lineN`: line N of the mix, a million times, for a profiler.
+        let line = COMMAND_MIX[n];
+        for _ in 0..1_000_000 {
+            black_box(parse_command(black_box(line), &config));
+        }
+        return;
+    }
+    if which == "lines" {
+        // Each line of the mix on its own: where the two parsers differ.
+        for line in COMMAND_MIX {
+            let (mut a, mut b) = (f64::MAX, f64::MAX);
+            for _ in 0..20 {
+                a = a.min(min_time(10, 5000, || {
+                    black_box(parse_command(black_box(line), &config));
+                }));
+                b = b.min(min_time(10, 5000, || {
+                    black_box(smtp_proto::Request::parse(&mut black_box(*line).iter()).ok());
+                }));
+            }
+            let text = String::from_utf8_lossy(line);
+            println!(
+                "{:6.1} ns {:6.1} ns ratio {:.2}  {}",
+                a * 1e9,
+                b * 1e9,
+                b / a,
+                text.trim_end()
+            );
         }
         return;
     }

@@ -171,50 +171,67 @@ fn xtext(u: &mut Unstructured<'_>) -> Result<XText<'static>> {
 }
 
 fn mail_params(u: &mut Unstructured<'_>) -> Result<MailParams<'static>> {
-    Ok(MailParams {
-        size: u.arbitrary()?,
-        body: *u.choose(&[
-            None,
-            Some(Body::SevenBit),
-            Some(Body::EightBitMime),
-            Some(Body::BinaryMime),
-        ])?,
-        smtputf8: u.arbitrary()?,
-        ret: *u.choose(&[None, Some(Ret::Full), Some(Ret::Hdrs)])?,
-        envid: if u.arbitrary()? {
-            Some(xtext(u)?).filter(|x| x.as_str().len() <= 100)
-        } else {
-            None
-        },
-        auth: match u.int_in_range(0..=2)? {
-            0 => None,
-            1 => Some(MailAuth::Unknown),
-            _ => Some(MailAuth::Identity(xtext(u)?)),
-        },
-        requiretls: u.arbitrary()?,
-        mt_priority: if u.arbitrary()? {
-            Some(u.int_in_range(-9..=9)?)
-        } else {
-            None
-        },
-        ..MailParams::default()
-    })
+    // Built one parameter at a time, in the order the input picks; a value the builder refuses
+    // (an ENVID over 100 characters) is left out.
+    let mut p = MailParams::default();
+    if u.arbitrary()? {
+        p = p.with_size(u.arbitrary()?);
+    }
+    if let Some(body) = *u.choose(&[
+        None,
+        Some(Body::SevenBit),
+        Some(Body::EightBitMime),
+        Some(Body::BinaryMime),
+    ])? {
+        p = p.with_body(body);
+    }
+    if u.arbitrary()? {
+        p = p.with_smtputf8();
+    }
+    if let Some(ret) = *u.choose(&[None, Some(Ret::Full), Some(Ret::Hdrs)])? {
+        p = p.with_ret(ret);
+    }
+    if u.arbitrary()? {
+        let envid = xtext(u)?;
+        p = p.clone().with_envid(&envid).unwrap_or(p);
+    }
+    match u.int_in_range(0..=2)? {
+        0 => {}
+        1 => p = p.with_auth(&MailAuth::Unknown).expect("AUTH=<> is valid"),
+        _ => {
+            let id = xtext(u)?;
+            p = p
+                .with_auth(&MailAuth::Identity(id))
+                .expect("non-empty xtext");
+        }
+    }
+    if u.arbitrary()? {
+        p = p.with_requiretls();
+    }
+    if u.arbitrary()? {
+        p = p
+            .with_mt_priority(u.int_in_range(-9..=9)?)
+            .expect("in range");
+    }
+    Ok(p)
 }
 
 fn rcpt_params(u: &mut Unstructured<'_>) -> Result<RcptParams<'static>> {
     let flags: [bool; 3] = u.arbitrary()?;
-    Ok(RcptParams {
-        notify: match u.int_in_range(0..=2)? {
-            0 => None,
-            1 => Some(Notify::Never),
-            _ if flags.iter().any(|f| *f) => Some(Notify::On {
-                success: flags[0],
-                failure: flags[1],
-                delay: flags[2],
-            }),
-            _ => None,
-        },
-        ..RcptParams::default()
+    let notify = match u.int_in_range(0..=2)? {
+        0 => None,
+        1 => Some(Notify::Never),
+        _ if flags.iter().any(|f| *f) => Some(Notify::On {
+            success: flags[0],
+            failure: flags[1],
+            delay: flags[2],
+        }),
+        _ => None,
+    };
+    let p = RcptParams::default();
+    Ok(match notify {
+        Some(n) => p.with_notify(n).expect("a non-empty NOTIFY"),
+        None => p,
     })
 }
 

@@ -118,7 +118,11 @@ pub fn run(data: &[u8]) {
     // A PROXY header comes before the greeting.
     let early_talker = flags & 128 != 0 || flags & 8 != 0;
     let sim = Simulator::new(sim_config, scenario(flags & 16 != 0)).expect("no spool, no file");
-    let (shared, _force) = Shared::new(sim, config, Clock::starting_at(Timestamp(1_700_000_000_000)));
+    let (shared, _force) = Shared::new(
+        sim,
+        config,
+        Clock::starting_at(Timestamp(1_700_000_000_000)),
+    );
 
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -248,7 +252,10 @@ fn check_replies(output: &[u8], input: &[u8]) {
         count += 1;
         at = rest;
     }
-    let line_ends = input.iter().filter(|b| **b == b'\n' || **b == b'\r').count();
+    let line_ends = input
+        .iter()
+        .filter(|b| **b == b'\n' || **b == b'\r')
+        .count();
     assert!(
         count <= line_ends + 2,
         "{count} replies for {line_ends} line ends"

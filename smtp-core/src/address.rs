@@ -143,6 +143,22 @@ impl serde::Serialize for AddressLiteral<'_> {
     }
 }
 
+/// Reads `raw` (the text between the brackets) and checks it; `ip` is derived, so ignored.
+#[cfg(feature = "serde")]
+impl<'de, 'a> serde::Deserialize<'de> for AddressLiteral<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            raw: String,
+        }
+        let Raw { raw } = Raw::deserialize(d)?;
+        let text = format!("[{raw}]");
+        AddressLiteral::try_from(text.as_str())
+            .map(AddressLiteral::into_owned)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 impl<'a> TryFrom<&'a str> for AddressLiteral<'a> {
     type Error = InvalidValue;
 
@@ -154,7 +170,7 @@ impl<'a> TryFrom<&'a str> for AddressLiteral<'a> {
 
 /// What follows the `@` of a mailbox (and what HELO/EHLO name): a domain or an address literal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Host<'a> {
     /// A domain name.
@@ -195,7 +211,7 @@ impl Host<'_> {
 /// Mailbox = Local-part "@" ( Domain / address-literal )
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Mailbox<'a> {
     /// The local part, as written.
     pub local: LocalPart<'a>,
@@ -239,7 +255,7 @@ impl fmt::Display for Mailbox<'_> {
 /// Path = "<" [ A-d-l ":" ] Mailbox ">"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Path<'a> {
     /// The source route, if the client sent one.
     pub route: Option<SourceRoute<'a>>,
@@ -274,7 +290,7 @@ impl Path<'_> {
 /// Reverse-path = Path / "<>"
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum ReversePath<'a> {
     /// `<>`: the null sender of bounces (RFC 5321 §4.5.5).
@@ -319,6 +335,26 @@ pub enum ForwardPath<'a> {
     Path(Path<'a>),
 }
 
+/// Checks that `postmaster` is a spelling of `Postmaster`.
+#[cfg(feature = "serde")]
+impl<'de, 'a> serde::Deserialize<'de> for ForwardPath<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        enum Wire<'a> {
+            Postmaster(String),
+            Path(Path<'a>),
+        }
+        match Wire::deserialize(d)? {
+            Wire::Postmaster(p) if p.eq_ignore_ascii_case("postmaster") => {
+                Ok(ForwardPath::Postmaster(Cow::Owned(p)))
+            }
+            Wire::Postmaster(_) => Err(serde::de::Error::custom("not a spelling of Postmaster")),
+            Wire::Path(p) => Ok(ForwardPath::Path(p)),
+        }
+    }
+}
+
 impl ForwardPath<'_> {
     /// Detaches the value from the input it borrows.
     pub fn into_owned(self) -> ForwardPath<'static> {
@@ -349,48 +385,49 @@ impl ForwardPath<'_> {
     }
 }
 
-/// One label of a domain.
-///
 /// ```text
+/// Domain     = sub-domain *("." sub-domain)
 /// sub-domain = Let-dig [Ldh-str]
 /// Ldh-str    = *( ALPHA / DIGIT / "-" ) Let-dig
-/// ```
-#[inline(always)]
-fn sub_domain(input: &[u8]) -> ParseResult<'_, &[u8]> {
-    let n = span(input, &LDH);
-    if n == 0 || input[0] == b'-' || input[n - 1] == b'-' {
-        return Err(SynErr::syntax(input));
-    }
-    Ok((&input[n..], &input[..n]))
-}
-
-/// ```text
-/// Domain = sub-domain *("." sub-domain)
 /// ```
 pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
     domain_in(input, Src::NONE)
 }
 
 /// [`domain`], its text cut from `src`.
+///
+/// One pass over the bytes: each label is the longest run of `LDH` bytes, checked when it ends
+/// (not empty, no hyphen at either end, at most 63 octets when ASCII); a dot continues the
+/// domain only when a label byte follows it.
 pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Domain<'a>> {
-    let mut rest = input;
-    loop {
-        let (after, label) = sub_domain(rest)?;
-        if label.is_ascii() && label.len() > MAX_LABEL {
-            return Err(SynErr::syntax(rest));
+    let len = input.len();
+    let mut start = 0;
+    let mut i = 0;
+    let end = loop {
+        while i < len && LDH[input[i] as usize] {
+            i += 1;
         }
-        rest = after;
-        match rest {
-            [b'.', next, ..] if LDH[*next as usize] => rest = &rest[1..],
-            _ => break,
+        let label = &input[start..i];
+        let bad = match label {
+            [] => true,
+            [first, .., last] => *first == b'-' || *last == b'-',
+            [only] => *only == b'-',
+        };
+        if bad || (label.len() > MAX_LABEL && label.is_ascii()) {
+            return Err(SynErr::syntax(&input[start..]));
         }
-    }
-    let taken = &input[..input.len() - rest.len()];
-    if taken.len() > MAX_DOMAIN {
+        if i + 1 < len && input[i] == b'.' && LDH[input[i + 1] as usize] {
+            i += 1;
+            start = i;
+        } else {
+            break i;
+        }
+    };
+    if end > MAX_DOMAIN {
         return Err(SynErr::syntax(input));
     }
-    let text = src.str(taken).map_err(|k| SynErr::at(input, k))?;
-    Ok((rest, Domain::checked(text)))
+    let text = src.str(&input[..end]).map_err(|k| SynErr::at(input, k))?;
+    Ok((&input[end..], Domain::checked(text)))
 }
 
 /// ```text
@@ -524,19 +561,23 @@ pub(crate) fn host_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Host
 /// Atom       = 1*atext
 /// ```
 fn dot_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
-    let mut rest = input;
+    let len = input.len();
+    let mut i = 0;
     loop {
-        let n = span(rest, &ATEXT);
-        if n == 0 {
-            return Err(SynErr::syntax(rest));
+        let start = i;
+        while i < len && ATEXT[input[i] as usize] {
+            i += 1;
         }
-        rest = &rest[n..];
-        match rest {
-            [b'.', next, ..] if ATEXT[*next as usize] => rest = &rest[1..],
-            _ => break,
+        if i == start {
+            return Err(SynErr::syntax(&input[start..]));
+        }
+        if i + 1 < len && input[i] == b'.' && ATEXT[input[i + 1] as usize] {
+            i += 1;
+        } else {
+            break;
         }
     }
-    Ok((rest, &input[..input.len() - rest.len()]))
+    Ok((&input[i..], &input[..i]))
 }
 
 /// ```text
@@ -646,6 +687,60 @@ fn path<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Path<'a>> {
     Ok((rest, path))
 }
 
+/// Whether `input` starts with `<Postmaster>` (any case).
+#[inline(always)]
+pub(crate) fn is_postmaster(input: &[u8]) -> bool {
+    input.len() >= 12
+        && input[0] == b'<'
+        && input[11] == b'>'
+        && input[1..11].eq_ignore_ascii_case(b"postmaster")
+}
+
+/// A path to write into in place: no route, empty local part and domain, nothing owned.
+pub(crate) fn placeholder_path() -> Path<'static> {
+    Path {
+        route: None,
+        mailbox: Mailbox {
+            local: LocalPart::checked(""),
+            host: Host::Domain(Domain::checked("")),
+        },
+    }
+}
+
+/// [`path`], written into `out` (a [`placeholder_path`]) where it lies instead of being moved
+/// out through each rule's result; returns the rest of the input.
+#[inline(always)]
+pub(crate) fn path_into<'a>(
+    input: &'a [u8],
+    src: Src<'a>,
+    out: &mut Path<'a>,
+) -> Result<&'a [u8], nom::Err<SynErr<'a>>> {
+    let Some(inner) = input.strip_prefix(b"<") else {
+        return Err(SynErr::syntax(input));
+    };
+    let rest = if inner.first() == Some(&b'@') {
+        let (rest, route) = source_route(inner)?;
+        let Some(rest) = rest.strip_prefix(b":") else {
+            return Err(SynErr::syntax(rest));
+        };
+        out.route = Some(route);
+        rest
+    } else {
+        inner
+    };
+    let (rest, local) = local_part_in(rest, src)?;
+    out.mailbox.local = local;
+    let Some(rest) = rest.strip_prefix(b"@") else {
+        return Err(SynErr::syntax(rest));
+    };
+    let (rest, host) = host_in(rest, src)?;
+    out.mailbox.host = host;
+    let Some(rest) = rest.strip_prefix(b">") else {
+        return Err(SynErr::syntax(rest));
+    };
+    Ok(rest)
+}
+
 /// ```text
 /// Reverse-path = Path / "<>"
 /// ```
@@ -687,11 +782,7 @@ pub(crate) fn forward_path_in<'a>(
     if input.starts_with(b"<>") {
         return Err(SynErr::at(input, ErrorKind::NullRecipient));
     }
-    if input.len() >= 12
-        && input[0] == b'<'
-        && input[11] == b'>'
-        && input[1..11].eq_ignore_ascii_case(b"postmaster")
-    {
+    if is_postmaster(input) {
         let spelling = src.str(&input[1..11]).map_err(|k| SynErr::at(input, k))?;
         return Ok((
             &input[12..],

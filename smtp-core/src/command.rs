@@ -17,7 +17,7 @@
 //! };
 //! assert_eq!(consumed, 49);
 //! let Command::Mail(mail) = &value.command else { panic!("not MAIL") };
-//! assert_eq!(mail.params.size, Some(1000));
+//! assert_eq!(mail.params.size(), Some(1000));
 //! let mut out = Vec::new();
 //! value.command.write_to(&mut out);
 //! assert_eq!(out, b"MAIL FROM:<a@b.example> SIZE=1000 BODY=8BITMIME\r\n");
@@ -171,7 +171,7 @@ pub enum Decoded<T> {
 
 /// `MAIL FROM:<reverse-path> [parameters]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Mail<'a> {
     /// The sender, or the null path.
     pub from: ReversePath<'a>,
@@ -181,7 +181,7 @@ pub struct Mail<'a> {
 
 /// `RCPT TO:<forward-path> [parameters]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Rcpt<'a> {
     /// The recipient.
     pub to: ForwardPath<'a>,

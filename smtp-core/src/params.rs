@@ -2,10 +2,19 @@
 //!
 //! Known parameters are typed and accepted only on the verb they belong to (`NOTIFY` on MAIL is
 //! [`ErrorKind::ParameterNotAllowed`], 555); a parameter given twice is
-//! [`ErrorKind::DuplicateParameter`]; parameters this crate does not know are kept in `other`
-//! (keyword and value, as written) so the caller decides. Keywords and enumerated values are
-//! case-insensitive; writing uses the canonical upper case and a fixed order (known parameters
-//! first, in the order of the struct fields, then `other` as received).
+//! [`ErrorKind::DuplicateParameter`]; parameters this crate does not know are kept (keyword and
+//! value, as written) so the caller decides. Keywords and enumerated values are
+//! case-insensitive.
+//!
+//! A parameter list keeps its text as received (`as_str`, `write_as_received`: keyword case and
+//! order kept). Every parameter is checked when the line is parsed; the frequent ones (SIZE,
+//! BODY, SMTPUTF8, RET, REQUIRETLS, MT-PRIORITY, NOTIFY) are also stored decoded, the rare ones
+//! (ENVID, AUTH, HOLDFOR/HOLDUNTIL, BY, ORCPT, unknown parameters) are read from the text when
+//! asked for. That keeps a parsed command small, so it moves cheaply. Lists are built with the
+//! `with_*` methods. Two lists are equal when they hold the same parameters with the same values
+//! (unknown ones in the same order), however they were spelled; `write_to` writes the canonical
+//! form: known parameters in upper case in a fixed order (that of the accessors), then the
+//! unknown ones as received.
 //!
 //! ```text
 //! Mail-parameters = esmtp-param *(SP esmtp-param)
@@ -13,84 +22,36 @@
 //! esmtp-param     = esmtp-keyword ["=" esmtp-value]
 //! ```
 
+mod mail;
+mod rcpt;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod values;
 
+pub use mail::MailParams;
+pub use rcpt::RcptParams;
 pub use values::{
     AddrType, Body, ByMode, DateTime, DeliverBy, Hold, Keyword, MailAuth, Notify, Orcpt, Param,
     Ret, Value,
 };
 
+pub(crate) use mail::mail_params;
+pub(crate) use rcpt::rcpt_params;
+
 use crate::error::ErrorKind;
-use crate::syntax::{ParseResult, Src, SynErr};
-use crate::xtext::{XText, xtext_in};
+use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, eq_folded, span};
+use crate::xtext::xtext_len;
 
 /// `1*20DIGIT` as a number (SIZE, BDAT chunk sizes).
 pub(crate) fn digits_u64(value: &[u8]) -> Option<u64> {
     values::digits(value, 20)
 }
 
-/// Longest ENVID, RFC 3461 §4.4.
-const MAX_ENVID: usize = 100;
-
-/// The parameters of `MAIL FROM:`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct MailParams<'a> {
-    /// `SIZE=` (RFC 1870): the declared message size in octets.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub size: Option<u64>,
-    /// `BODY=` (RFC 6152, RFC 3030).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub body: Option<Body>,
-    /// `SMTPUTF8` (RFC 6531).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "std::ops::Not::not"))]
-    pub smtputf8: bool,
-    /// `RET=` (RFC 3461).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub ret: Option<Ret>,
-    /// `ENVID=` (RFC 3461), xtext of at most 100 characters.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub envid: Option<XText<'a>>,
-    /// `AUTH=` (RFC 4954 §5).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub auth: Option<MailAuth<'a>>,
-    /// `REQUIRETLS` (RFC 8689).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "std::ops::Not::not"))]
-    pub requiretls: bool,
-    /// `MT-PRIORITY=` (RFC 6710), -9..=9.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub mt_priority: Option<i8>,
-    /// `HOLDFOR=` / `HOLDUNTIL=` (RFC 4865); giving both is an error.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub hold: Option<Hold<'a>>,
-    /// `BY=` (RFC 2852).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub by: Option<DeliverBy>,
-    /// Parameters this crate does not know, in the order received. Must not hold a keyword that
-    /// is known on MAIL or RCPT.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub other: Vec<Param<'a>>,
-}
-
-/// The parameters of `RCPT TO:`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct RcptParams<'a> {
-    /// `NOTIFY=` (RFC 3461).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub notify: Option<Notify>,
-    /// `ORCPT=` (RFC 3461, RFC 6533).
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
-    pub orcpt: Option<Orcpt<'a>>,
-    /// Parameters this crate does not know, in the order received. Must not hold a keyword that
-    /// is known on MAIL or RCPT.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
-    pub other: Vec<Param<'a>>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The parameters this crate knows; the discriminant is the bit of a presence set.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u8)]
 enum Known {
-    Size,
+    Size = 0,
     Body,
     Smtputf8,
     Ret,
@@ -105,57 +66,89 @@ enum Known {
     Orcpt,
 }
 
-/// Dispatches a keyword by a byte match on its upper-cased form.
-fn known(keyword: &[u8]) -> Option<Known> {
-    let mut buf = [0u8; 11];
-    let upper = buf.get_mut(..keyword.len())?;
-    for (d, s) in upper.iter_mut().zip(keyword) {
-        *d = s.to_ascii_uppercase();
+impl Known {
+    const fn bit(self) -> u16 {
+        1 << self as u8
     }
-    Some(match &*upper {
-        b"SIZE" => Known::Size,
-        b"BODY" => Known::Body,
-        b"SMTPUTF8" => Known::Smtputf8,
-        b"RET" => Known::Ret,
-        b"ENVID" => Known::Envid,
-        b"AUTH" => Known::Auth,
-        b"REQUIRETLS" => Known::Requiretls,
-        b"MT-PRIORITY" => Known::MtPriority,
-        b"HOLDFOR" => Known::HoldFor,
-        b"HOLDUNTIL" => Known::HoldUntil,
-        b"BY" => Known::By,
-        b"NOTIFY" => Known::Notify,
-        b"ORCPT" => Known::Orcpt,
-        _ => return None,
-    })
 }
 
-/// One `esmtp-param`: the keyword, and the value with its position when there is one.
+/// Presence bit of "at least one parameter this crate does not know".
+const OTHER: u16 = 1 << 15;
+
+/// Dispatches a keyword by its length, then one case-insensitive comparison; exact
+/// (`SIZEX` is not `SIZE`).
+#[inline(always)]
+fn known(keyword: &[u8]) -> Option<Known> {
+    let first = keyword.first()? | 0x20;
+    let (name, kind): (&[u8], Known) = match (keyword.len(), first) {
+        (2, b'b') => (b"BY", Known::By),
+        (3, b'r') => (b"RET", Known::Ret),
+        (4, b's') => (b"SIZE", Known::Size),
+        (4, b'b') => (b"BODY", Known::Body),
+        (4, b'a') => (b"AUTH", Known::Auth),
+        (5, b'e') => (b"ENVID", Known::Envid),
+        (5, b'o') => (b"ORCPT", Known::Orcpt),
+        (6, b'n') => (b"NOTIFY", Known::Notify),
+        (7, b'h') => (b"HOLDFOR", Known::HoldFor),
+        (8, b's') => (b"SMTPUTF8", Known::Smtputf8),
+        (9, b'h') => (b"HOLDUNTIL", Known::HoldUntil),
+        (10, b'r') => (b"REQUIRETLS", Known::Requiretls),
+        (11, b'm') => (b"MT-PRIORITY", Known::MtPriority),
+        _ => return None,
+    };
+    eq_folded(keyword, name).then_some(kind)
+}
+
+/// One `esmtp-param` of a line: where it starts, the keyword, and the value if there is one.
 struct RawParam<'a> {
     at: &'a [u8],
-    keyword: Keyword<'a>,
-    value: Option<(&'a [u8], values::Value<'a>)>,
+    keyword: &'a [u8],
+    value: Option<&'a [u8]>,
 }
 
+/// `esmtp-keyword` bytes after the first: `ALPHA / DIGIT / "-"`.
+static KEYWORD_TAIL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'-';
+        i += 1;
+    }
+    t
+};
+
 /// ```text
-/// esmtp-param = esmtp-keyword ["=" esmtp-value]
+/// esmtp-param   = esmtp-keyword ["=" esmtp-value]
+/// esmtp-keyword = (ALPHA / DIGIT) *(ALPHA / DIGIT / "-")
+/// esmtp-value   = 1*(%d33-60 / %d62-126)      ; RFC 6531: / UTF8-non-ascii
 /// ```
 #[inline(always)]
 fn esmtp_param<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, RawParam<'a>> {
-    let (rest, keyword) = values::esmtp_keyword_in(input, src)?;
-    match rest.strip_prefix(b"=") {
-        Some(v) => {
-            let (rest, value) = values::esmtp_value_in(v, src)?;
+    if !input.first().is_some_and(u8::is_ascii_alphanumeric) {
+        return Err(SynErr::syntax(input));
+    }
+    let n = 1 + span(&input[1..], &KEYWORD_TAIL);
+    let keyword = &input[..n];
+    let rest = &input[n..];
+    match rest.split_first() {
+        Some((b'=', v)) => {
+            let m = span(v, &ESMTP_VALUE);
+            if m == 0 {
+                return Err(SynErr::syntax(v));
+            }
+            let value = &v[..m];
+            src.check(value).map_err(|k| SynErr::at(v, k))?;
             Ok((
-                rest,
+                &v[m..],
                 RawParam {
                     at: input,
                     keyword,
-                    value: Some((&v[..v.len() - rest.len()], value)),
+                    value: Some(value),
                 },
             ))
         }
-        None => Ok((
+        _ => Ok((
             rest,
             RawParam {
                 at: input,
@@ -166,169 +159,112 @@ fn esmtp_param<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, RawParam<'a
     }
 }
 
-/// Runs `each` over `*(SP esmtp-param)` until the input ends.
+/// Runs `each` over `*(SP esmtp-param)` until the input ends; returns the text of the list
+/// (without the first space).
 #[inline(always)]
 fn esmtp_params<'a>(
-    mut input: &'a [u8],
+    input: &'a [u8],
     src: Src<'a>,
     mut each: impl FnMut(RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>>,
-) -> ParseResult<'a, ()> {
-    while !input.is_empty() {
-        let Some(after_sp) = input.strip_prefix(b" ") else {
-            return Err(SynErr::syntax(input));
+) -> Result<&'a str, nom::Err<SynErr<'a>>> {
+    let mut rest = input;
+    while !rest.is_empty() {
+        let Some(after_sp) = rest.strip_prefix(b" ") else {
+            return Err(SynErr::syntax(rest));
         };
-        let (rest, param) = esmtp_param(after_sp, src)?;
+        let (after, param) = esmtp_param(after_sp, src)?;
         each(param)?;
-        input = rest;
+        rest = after;
     }
-    Ok((input, ()))
+    match input.split_first() {
+        // Every token was checked, and the separators are ASCII: the whole is UTF-8.
+        Some((_, list)) => src.str(list).map_err(|k| SynErr::at(input, k)),
+        None => Ok(""),
+    }
 }
 
-fn set<'a, T>(slot: &mut Option<T>, value: T, at: &'a [u8]) -> Result<(), nom::Err<SynErr<'a>>> {
-    if slot.is_some() {
-        return Err(SynErr::at(at, ErrorKind::DuplicateParameter));
-    }
-    *slot = Some(value);
-    Ok(())
-}
-
-fn flag<'a>(slot: &mut bool, p: &RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
-    if let Some((v, _)) = p.value {
-        return Err(SynErr::at(v, ErrorKind::InvalidParameterValue));
-    }
-    if *slot {
-        return Err(SynErr::at(p.at, ErrorKind::DuplicateParameter));
-    }
-    *slot = true;
-    Ok(())
-}
-
-fn other<'a>(list: &mut Vec<Param<'a>>, p: RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
-    let kw = p.keyword.as_str();
-    if list
-        .iter()
-        .any(|o| o.keyword.as_str().eq_ignore_ascii_case(kw))
-    {
-        return Err(SynErr::at(p.at, ErrorKind::DuplicateParameter));
-    }
-    list.push(Param {
-        keyword: p.keyword,
-        value: p.value.map(|(_, v)| v),
-    });
-    Ok(())
+/// Whether the unknown parameter `p` repeats one (any case) that came before it in `list`,
+/// the text starting at the list's first space.
+fn repeated(list: &[u8], p: &RawParam<'_>) -> bool {
+    let before = &list[..list.len() - p.at.len()];
+    before
+        .split(|&b| b == b' ')
+        .map(|param| param.split(|&b| b == b'=').next().unwrap_or(param))
+        .any(|k| k.eq_ignore_ascii_case(p.keyword))
 }
 
 /// The value of a parameter that must have one, checked by `parse`.
+#[inline]
 fn typed<'a, T>(
     p: &RawParam<'a>,
     parse: impl FnOnce(&'a [u8]) -> Option<T>,
 ) -> Result<T, nom::Err<SynErr<'a>>> {
-    let Some((v, _)) = p.value else {
+    let Some(v) = p.value else {
         return Err(SynErr::at(p.at, ErrorKind::InvalidParameterValue));
     };
     parse(v).ok_or_else(|| SynErr::at(v, ErrorKind::InvalidParameterValue))
 }
 
-fn whole_xtext<'a>(v: &'a [u8], src: Src<'a>) -> Option<XText<'a>> {
-    match xtext_in(v, src) {
-        Ok((rest, x)) if rest.is_empty() && !x.is_empty() => Some(x),
-        _ => None,
+/// A parameter that takes no value.
+#[inline]
+fn no_value<'a>(p: &RawParam<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
+    match p.value {
+        Some(v) => Err(SynErr::at(v, ErrorKind::InvalidParameterValue)),
+        None => Ok(()),
     }
 }
 
-/// ```text
-/// Mail-parameters = esmtp-param *(SP esmtp-param)
-/// ```
-///
-/// `input` is what follows the reverse path: empty, or `SP` and the parameters. The parameters
-/// are written into `out` (empty before), in place: a parsed command is built where it lies. The
-/// text is cut from `src`.
-#[inline(always)]
-pub(crate) fn mail_params<'a>(
-    input: &'a [u8],
-    src: Src<'a>,
-    out: &mut MailParams<'a>,
-) -> ParseResult<'a, ()> {
-    esmtp_params(input, src, |p| {
-        let Some(k) = known(p.keyword.as_str().as_bytes()) else {
-            return other(&mut out.other, p);
-        };
-        match k {
-            Known::Size => set(&mut out.size, typed(&p, |v| values::digits(v, 20))?, p.at),
-            Known::Body => set(&mut out.body, typed(&p, Body::parse)?, p.at),
-            Known::Smtputf8 => flag(&mut out.smtputf8, &p),
-            Known::Ret => set(&mut out.ret, typed(&p, Ret::parse)?, p.at),
-            Known::Envid => set(
-                &mut out.envid,
-                typed(&p, |v| {
-                    whole_xtext(v, src).filter(|x| x.as_str().len() <= MAX_ENVID)
-                })?,
-                p.at,
-            ),
-            Known::Auth => {
-                let auth = typed(&p, |v| {
-                    if v == b"<>" {
-                        Some(MailAuth::Unknown)
-                    } else {
-                        whole_xtext(v, src).map(MailAuth::Identity)
-                    }
-                })?;
-                set(&mut out.auth, auth, p.at)
-            }
-            Known::Requiretls => flag(&mut out.requiretls, &p),
-            Known::MtPriority => set(&mut out.mt_priority, typed(&p, values::mt_priority)?, p.at),
-            Known::HoldFor | Known::HoldUntil => {
-                let hold = if k == Known::HoldFor {
-                    Hold::For(typed(&p, |v| u32::try_from(values::digits(v, 9)?).ok())?)
-                } else {
-                    Hold::Until(typed(&p, |v| match values::date_time(v) {
-                        Ok((b"", d)) => Some(d),
-                        _ => None,
-                    })?)
-                };
-                match (&out.hold, &hold) {
-                    (None, _) => {
-                        out.hold = Some(hold);
-                        Ok(())
-                    }
-                    (Some(Hold::For(_)), Hold::For(_)) | (Some(Hold::Until(_)), Hold::Until(_)) => {
-                        Err(SynErr::at(p.at, ErrorKind::DuplicateParameter))
-                    }
-                    _ => Err(SynErr::at(p.at, ErrorKind::ConflictingParameters)),
-                }
-            }
-            Known::By => set(&mut out.by, typed(&p, values::deliver_by)?, p.at),
-            Known::Notify | Known::Orcpt => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
-        }
-    })
+/// Whether all of `v` is non-empty xtext (which is ASCII, so it is text wherever it lies).
+fn whole_xtext(v: &[u8]) -> bool {
+    !v.is_empty() && xtext_len(v) == Ok(v.len())
 }
 
-/// ```text
-/// Rcpt-parameters = esmtp-param *(SP esmtp-param)
-/// ```
-///
-/// `input` is what follows the forward path: empty, or `SP` and the parameters, written into
-/// `out` (empty before) in place, the text cut from `src`.
-#[inline(always)]
-pub(crate) fn rcpt_params<'a>(
-    input: &'a [u8],
-    src: Src<'a>,
-    out: &mut RcptParams<'a>,
-) -> ParseResult<'a, ()> {
-    esmtp_params(input, src, |p| match known(p.keyword.as_str().as_bytes()) {
-        None => other(&mut out.other, p),
-        Some(Known::Notify) => {
-            let Some((v, _)) = p.value else {
-                return Err(SynErr::at(p.at, ErrorKind::InvalidParameterValue));
-            };
-            let notify = values::notify(v).map_err(|k| SynErr::at(v, k))?;
-            set(&mut out.notify, notify, p.at)
-        }
-        Some(Known::Orcpt) => set(&mut out.orcpt, typed(&p, values::orcpt)?, p.at),
-        Some(_) => Err(SynErr::at(p.at, ErrorKind::ParameterNotAllowed)),
-    })
+/// The `(keyword, value)` pairs of a stored list (checked when it was parsed or built).
+fn pairs(list: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    list.split(' ')
+        .filter(|p| !p.is_empty())
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (p, None),
+        })
 }
 
+/// The value (if any) of the known parameter `kind` in a stored list; `None` when absent.
+fn find(list: &str, kind: Known) -> Option<Option<&str>> {
+    pairs(list)
+        .find(|(k, _)| known(k.as_bytes()) == Some(kind))
+        .map(|(_, v)| v)
+}
+
+/// The parameters of a stored list that this crate does not know.
+fn unknown_params(list: &str) -> impl Iterator<Item = Param<'_>> {
+    pairs(list)
+        .filter(|(k, _)| known(k.as_bytes()).is_none())
+        .map(|(k, v)| Param {
+            keyword: Keyword::checked(k),
+            value: v.map(Value::checked),
+        })
+}
+
+/// A stored list without the parameters `drop` picks, with `keyword[=value]` added at the end.
+fn rebuilt(list: &str, drop: impl Fn(&str) -> bool, keyword: &str, value: Option<&str>) -> String {
+    let mut out = String::with_capacity(list.len() + keyword.len() + 16);
+    for param in list.split(' ').filter(|p| !p.is_empty()) {
+        let k = param.split('=').next().unwrap_or(param);
+        if !drop(k) {
+            out.push_str(param);
+            out.push(' ');
+        }
+    }
+    out.push_str(keyword);
+    if let Some(v) = value {
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+/// Writes ` keyword[=value]`.
 fn write_param(out: &mut Vec<u8>, keyword: &str, value: Option<&[u8]>) {
     out.push(b' ');
     out.extend_from_slice(keyword.as_bytes());
@@ -338,122 +274,11 @@ fn write_param(out: &mut Vec<u8>, keyword: &str, value: Option<&[u8]>) {
     }
 }
 
-impl MailParams<'_> {
-    /// Detaches the value from the input it borrows.
-    pub fn into_owned(self) -> MailParams<'static> {
-        MailParams {
-            size: self.size,
-            body: self.body,
-            smtputf8: self.smtputf8,
-            ret: self.ret,
-            envid: self.envid.map(XText::into_owned),
-            auth: self.auth.map(MailAuth::into_owned),
-            requiretls: self.requiretls,
-            mt_priority: self.mt_priority,
-            hold: self.hold.map(Hold::into_owned),
-            by: self.by,
-            other: self.other.into_iter().map(Param::into_owned).collect(),
-        }
-    }
-
-    /// Writes each parameter preceded by a space (nothing when there is none).
-    pub fn write_to(&self, out: &mut Vec<u8>) {
-        if let Some(size) = self.size {
-            write_param(out, "SIZE", Some(size.to_string().as_bytes()));
-        }
-        if let Some(body) = self.body {
-            write_param(out, "BODY", Some(body.as_str().as_bytes()));
-        }
-        if self.smtputf8 {
-            write_param(out, "SMTPUTF8", None);
-        }
-        if let Some(ret) = self.ret {
-            write_param(out, "RET", Some(ret.as_str().as_bytes()));
-        }
-        if let Some(envid) = &self.envid {
-            write_param(out, "ENVID", Some(envid.as_str().as_bytes()));
-        }
-        match &self.auth {
-            Some(MailAuth::Unknown) => write_param(out, "AUTH", Some(b"<>")),
-            Some(MailAuth::Identity(x)) => write_param(out, "AUTH", Some(x.as_str().as_bytes())),
-            None => {}
-        }
-        if self.requiretls {
-            write_param(out, "REQUIRETLS", None);
-        }
-        if let Some(p) = self.mt_priority {
-            write_param(out, "MT-PRIORITY", Some(p.to_string().as_bytes()));
-        }
-        match &self.hold {
-            Some(Hold::For(s)) => write_param(out, "HOLDFOR", Some(s.to_string().as_bytes())),
-            Some(Hold::Until(d)) => write_param(out, "HOLDUNTIL", Some(d.as_str().as_bytes())),
-            None => {}
-        }
-        if let Some(by) = self.by {
-            let mode = match by.mode {
-                ByMode::Notify => "N",
-                ByMode::Return => "R",
-            };
-            let trace = if by.trace { "T" } else { "" };
-            write_param(
-                out,
-                "BY",
-                Some(format!("{};{mode}{trace}", by.time).as_bytes()),
-            );
-        }
-        for p in &self.other {
-            out.push(b' ');
-            p.write_to(out);
-        }
-    }
-
-    /// Whether no parameter is set.
-    pub fn is_empty(&self) -> bool {
-        *self == MailParams::default()
-    }
-}
-
-impl RcptParams<'_> {
-    /// Detaches the value from the input it borrows.
-    pub fn into_owned(self) -> RcptParams<'static> {
-        RcptParams {
-            notify: self.notify,
-            orcpt: self.orcpt.map(Orcpt::into_owned),
-            other: self.other.into_iter().map(Param::into_owned).collect(),
-        }
-    }
-
-    /// Writes each parameter preceded by a space (nothing when there is none).
-    pub fn write_to(&self, out: &mut Vec<u8>) {
-        match self.notify {
-            Some(Notify::Never) => write_param(out, "NOTIFY", Some(b"NEVER")),
-            Some(Notify::On {
-                success,
-                failure,
-                delay,
-            }) => {
-                let list: Vec<&str> =
-                    [(success, "SUCCESS"), (failure, "FAILURE"), (delay, "DELAY")]
-                        .into_iter()
-                        .filter_map(|(on, name)| on.then_some(name))
-                        .collect();
-                write_param(out, "NOTIFY", Some(list.join(",").as_bytes()));
-            }
-            None => {}
-        }
-        if let Some(orcpt) = &self.orcpt {
-            out.extend_from_slice(b" ORCPT=");
-            orcpt.write_to(out);
-        }
-        for p in &self.other {
-            out.push(b' ');
-            p.write_to(out);
-        }
-    }
-
-    /// Whether no parameter is set.
-    pub fn is_empty(&self) -> bool {
-        *self == RcptParams::default()
+/// Writes ` list` (nothing for an empty list).
+fn write_list(list: &str, out: &mut Vec<u8>) {
+    if !list.is_empty() {
+        out.push(b' ');
+        out.extend_from_slice(list.as_bytes());
     }
 }
 

@@ -52,24 +52,39 @@ pub(crate) fn xtext(input: &[u8]) -> ParseResult<'_, XText<'_>> {
 /// [`xtext`], its text cut from `src`.
 #[inline]
 pub(crate) fn xtext_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, XText<'a>> {
-    let mut i = 0;
-    while i < input.len() {
-        let b = input[i];
-        if b == b'+' {
-            match input.get(i + 1..i + 3) {
-                Some([h, l]) if is_upper_hex(*h) && is_upper_hex(*l) => i += 3,
-                _ => return Err(SynErr::syntax(&input[i..])),
-            }
-        } else if is_xchar(b) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
+    let i = xtext_len(input).map_err(|at| SynErr::syntax(&input[at..]))?;
     // Only ASCII was taken.
     let text = src.str(&input[..i]).map_err(|_| SynErr::syntax(input))?;
     Ok((&input[i..], XText::checked(text)))
 }
+
+/// The length of the longest xtext at the start of `input`, or the position of a `+` not
+/// followed by two upper-case hex digits.
+#[inline]
+pub(crate) fn xtext_len(input: &[u8]) -> Result<usize, usize> {
+    let mut i = 0;
+    loop {
+        i += crate::syntax::span(&input[i..], &XCHAR);
+        if input.get(i) != Some(&b'+') {
+            return Ok(i);
+        }
+        match input.get(i + 1..i + 3) {
+            Some([h, l]) if is_upper_hex(*h) && is_upper_hex(*l) => i += 3,
+            _ => return Err(i),
+        }
+    }
+}
+
+/// `xchar`, as a byte class.
+static XCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = is_xchar(i as u8);
+        i += 1;
+    }
+    t
+};
 
 impl XText<'_> {
     /// Encodes any bytes as xtext: `+`, `=`, and bytes outside 33..=126 become `+XX`.

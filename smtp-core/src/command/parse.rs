@@ -4,17 +4,20 @@ use std::borrow::Cow;
 
 use memchr::memchr;
 
+use crate::framing::find_lf;
+
 use super::types::{
     Auth, InitialResponse, Text, Unknown, XCLIENT_NAMES, XFORWARD_NAMES, attributes, base64,
     etrn_node, mechanism, text,
 };
 use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
 use crate::address::{
-    ForwardPath, Path, ReversePath, forward_path_in, host_in, path_body, reverse_path_in,
+    ForwardPath, Path, ReversePath, forward_path_in, host_in, is_postmaster, path_body, path_into,
+    placeholder_path,
 };
 use crate::error::{ErrorKind, ParseError};
 use crate::params::{MailParams, RcptParams, mail_params, rcpt_params};
-use crate::syntax::{ParseResult, Src, SynErr};
+use crate::syntax::{ParseResult, Src, SynErr, VERB, span};
 
 /// Longest verb taken as a verb; a longer token is not a command.
 pub(crate) const MAX_VERB: usize = 32;
@@ -71,34 +74,69 @@ impl Verb {
     }
 }
 
-/// Dispatches a verb by a byte match on its upper-cased form; exact (`STARTTLSX` is not
-/// `STARTTLS`).
+/// The verb characters read as one little-endian word, lower-cased by setting bit 5 of each
+/// byte: on letters, digits, `-` and `_` (the only bytes of a verb) that maps exactly the two
+/// cases of a letter together.
+const fn word(verb: &[u8]) -> u64 {
+    let mut w = 0u64;
+    let mut i = 0;
+    while i < verb.len() {
+        w |= ((verb[i] | 0x20) as u64) << (8 * i);
+        i += 1;
+    }
+    w
+}
+
+const HELO: u64 = word(b"helo");
+const EHLO: u64 = word(b"ehlo");
+const LHLO: u64 = word(b"lhlo");
+const MAIL: u64 = word(b"mail");
+const RCPT: u64 = word(b"rcpt");
+const DATA: u64 = word(b"data");
+const BDAT: u64 = word(b"bdat");
+const RSET: u64 = word(b"rset");
+const NOOP: u64 = word(b"noop");
+const QUIT: u64 = word(b"quit");
+const VRFY: u64 = word(b"vrfy");
+const EXPN: u64 = word(b"expn");
+const HELP: u64 = word(b"help");
+const AUTH: u64 = word(b"auth");
+const ETRN: u64 = word(b"etrn");
+const STARTTLS: u64 = word(b"starttls");
+const XCLIENT: u64 = word(b"xclient");
+const XFORWARD: u64 = word(b"xforward");
+
+/// Dispatches a verb (verb characters only) by its length and one integer match on its
+/// lower-cased bytes; exact (`STARTTLSX` is not `STARTTLS`).
 #[inline]
 pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
-    let mut buf = [0u8; 8];
-    let upper = buf.get_mut(..verb.len())?;
-    for (d, s) in upper.iter_mut().zip(verb) {
-        *d = s.to_ascii_uppercase();
+    if verb.len() < 4 || verb.len() > 8 {
+        return None;
     }
-    Some(match &*upper {
-        b"HELO" => Verb::Helo,
-        b"EHLO" => Verb::Ehlo,
-        b"LHLO" => Verb::Lhlo,
-        b"MAIL" => Verb::Mail,
-        b"RCPT" => Verb::Rcpt,
-        b"DATA" => Verb::Data,
-        b"BDAT" => Verb::Bdat,
-        b"RSET" => Verb::Rset,
-        b"NOOP" => Verb::Noop,
-        b"QUIT" => Verb::Quit,
-        b"VRFY" => Verb::Vrfy,
-        b"EXPN" => Verb::Expn,
-        b"HELP" => Verb::Help,
-        b"STARTTLS" => Verb::StartTls,
-        b"AUTH" => Verb::Auth,
-        b"ETRN" => Verb::Etrn,
-        b"XCLIENT" => Verb::Xclient,
-        b"XFORWARD" => Verb::Xforward,
+    let w = if verb.len() == 4 {
+        u64::from(u32::from_le_bytes([verb[0], verb[1], verb[2], verb[3]]) | 0x2020_2020)
+    } else {
+        word(verb)
+    };
+    Some(match (verb.len(), w) {
+        (4, HELO) => Verb::Helo,
+        (4, EHLO) => Verb::Ehlo,
+        (4, LHLO) => Verb::Lhlo,
+        (4, MAIL) => Verb::Mail,
+        (4, RCPT) => Verb::Rcpt,
+        (4, DATA) => Verb::Data,
+        (4, BDAT) => Verb::Bdat,
+        (4, RSET) => Verb::Rset,
+        (4, NOOP) => Verb::Noop,
+        (4, QUIT) => Verb::Quit,
+        (4, VRFY) => Verb::Vrfy,
+        (4, EXPN) => Verb::Expn,
+        (4, HELP) => Verb::Help,
+        (4, AUTH) => Verb::Auth,
+        (4, ETRN) => Verb::Etrn,
+        (8, STARTTLS) => Verb::StartTls,
+        (7, XCLIENT) => Verb::Xclient,
+        (8, XFORWARD) => Verb::Xforward,
         _ => return None,
     })
 }
@@ -112,7 +150,7 @@ pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
 pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Parsed<'a>> {
     let limit = config.line_limit.max(1);
     let window = &input[..input.len().min(limit)];
-    match memchr(b'\n', window) {
+    match find_lf(window) {
         Some(lf) => {
             // Built in place: the parsed command is written where the caller receives it.
             let consumed = lf + 1;
@@ -170,6 +208,15 @@ pub(crate) fn parse_line<'a>(
     command(content, config, out)
 }
 
+/// Writes `value` over the placeholder in `slot` without dropping the placeholder, which the
+/// parser put there and which owns nothing (`Command::Data`, `ReversePath::Null`, a borrowed
+/// empty `Postmaster`): a parsed command is built where it lies, and the drop glue of the
+/// placeholder would be a call per line for nothing.
+#[inline(always)]
+fn fill<T>(slot: &mut T, value: T) {
+    std::mem::forget(std::mem::replace(slot, value));
+}
+
 /// Turns a rule's error into a [`ParseError`] at its offset in `content`.
 fn located(content: &[u8], e: nom::Err<SynErr<'_>>, default: ErrorKind) -> ParseError {
     match e {
@@ -212,13 +259,25 @@ fn command<'a>(
     config: &CommandConfig,
     out: &mut Parsed<'a>,
 ) -> Result<(), ParseError> {
-    let n = content.iter().take_while(|b| is_verb_char(**b)).count();
+    // Most verbs have four letters: check those, and that the fifth byte ends the verb.
+    let n = match content.first_chunk::<4>() {
+        Some(c)
+            if VERB[c[0] as usize]
+                & VERB[c[1] as usize]
+                & VERB[c[2] as usize]
+                & VERB[c[3] as usize]
+                && content.get(4).is_none_or(|b| !VERB[*b as usize]) =>
+        {
+            4
+        }
+        _ => span(content, &VERB),
+    };
     if n == 0 || n > MAX_VERB {
         return Err(ParseError::new(ErrorKind::UnrecognizedCommand, 0));
     }
     let (verb, args) = content.split_at(n);
     let Some(v) = known_verb(verb) else {
-        out.command = unknown(content, verb, args)?;
+        fill(&mut out.command, unknown(content, verb, args)?);
         return Ok(());
     };
     let syntax = ErrorKind::Syntax {
@@ -236,7 +295,7 @@ fn command<'a>(
             }
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
-            let src = Src::line(args);
+            let src = Src::line_from(content, content.len() - args.len());
             let (_, h) = sp_then(args, |i| host_in(i, src)).map_err(at)?;
             match v {
                 Verb::Helo => Command::Helo(h),
@@ -245,20 +304,26 @@ fn command<'a>(
             }
         }
         Verb::Mail => {
-            out.command = Command::Mail(Mail {
-                from: ReversePath::Null,
-                params: MailParams::default(),
-            });
+            fill(
+                &mut out.command,
+                Command::Mail(Mail {
+                    from: ReversePath::Null,
+                    params: MailParams::default(),
+                }),
+            );
             if let Command::Mail(m) = &mut out.command {
                 mail(content, args, config, &mut out.deviations, m)?;
             }
             return Ok(());
         }
         Verb::Rcpt => {
-            out.command = Command::Rcpt(Rcpt {
-                to: ForwardPath::Postmaster(Cow::Borrowed("")),
-                params: RcptParams::default(),
-            });
+            fill(
+                &mut out.command,
+                Command::Rcpt(Rcpt {
+                    to: ForwardPath::Postmaster(Cow::Borrowed("")),
+                    params: RcptParams::default(),
+                }),
+            );
             if let Command::Rcpt(r) = &mut out.command {
                 rcpt(content, args, config, &mut out.deviations, r)?;
             }
@@ -291,7 +356,7 @@ fn command<'a>(
                 .1,
         ),
     };
-    out.command = cmd;
+    fill(&mut out.command, cmd);
     Ok(())
 }
 
@@ -406,7 +471,7 @@ fn check_ascii(
     config: &CommandConfig,
     dev: &mut Deviations,
 ) -> Result<(), ParseError> {
-    if allowed || content.is_ascii() {
+    if allowed || crate::syntax::is_ascii(content) {
         return Ok(());
     }
     if config.lenient {
@@ -434,19 +499,31 @@ fn mail<'a>(
     let (rest, ()) =
         keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
-    let src = Src::line(rest);
+    let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadSenderAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
-        out.from = ReversePath::Path(p);
+        fill(&mut out.from, ReversePath::Path(p));
         r
     } else {
-        let (r, from) = reverse_path_in(rest, src).map_err(|e| located(content, e, bad))?;
-        out.from = from;
-        r
+        // Built in place, as the command is.
+        if let Some(r) = rest.strip_prefix(b"<>") {
+            r
+        } else {
+            fill(&mut out.from, ReversePath::Path(placeholder_path()));
+            let ReversePath::Path(p) = &mut out.from else {
+                unreachable!("just written")
+            };
+            path_into(rest, src, p).map_err(|e| located(content, e, bad))?
+        }
     };
     mail_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
-    check_ascii(content, config.smtputf8 || out.params.smtputf8, config, dev)
+    check_ascii(
+        content,
+        config.smtputf8 || out.params.smtputf8(),
+        config,
+        dev,
+    )
 }
 
 /// ```text
@@ -467,16 +544,25 @@ fn rcpt<'a>(
     let (rest, ()) =
         keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
-    let src = Src::line(rest);
+    let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadRecipientAddress;
     let rest = if config.lenient && rest.first() != Some(&b'<') && !rest.is_empty() {
         let (r, p) = bare_path(rest, src, dev).map_err(|e| located(content, e, bad))?;
-        out.to = ForwardPath::Path(p);
+        fill(&mut out.to, ForwardPath::Path(p));
         r
     } else {
-        let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
-        out.to = to;
-        r
+        if rest.starts_with(b"<>") || is_postmaster(rest) {
+            let (r, to) = forward_path_in(rest, src).map_err(|e| located(content, e, bad))?;
+            fill(&mut out.to, to);
+            r
+        } else {
+            // Built in place, as the command is.
+            fill(&mut out.to, ForwardPath::Path(placeholder_path()));
+            let ForwardPath::Path(p) = &mut out.to else {
+                unreachable!("just written")
+            };
+            path_into(rest, src, p).map_err(|e| located(content, e, bad))?
+        }
     };
     rcpt_params(rest, src, &mut out.params).map_err(|e| located(content, e, syntax))?;
     check_ascii(content, config.smtputf8, config, dev)

@@ -117,25 +117,58 @@ fn mail_params() -> impl Strategy<Value = MailParams<'static>> {
                 ),
             ),
             other_params(),
+            0usize..64,
         ),
     )
         .prop_map(
             |(
                 (size, body, smtputf8, ret),
                 (envid, auth, requiretls, mt_priority),
-                (hold, by, other),
-            )| MailParams {
-                size,
-                body,
-                smtputf8,
-                ret,
-                envid: envid.filter(|e| e.as_str().len() <= 100),
-                auth,
-                requiretls,
-                mt_priority,
-                hold,
-                by,
-                other,
+                (hold, by, other, rotate),
+            )| {
+                // Built in a shuffled order of the parameters (the list keeps the order).
+                let mut p = MailParams::default();
+                let mut steps: Vec<Box<dyn FnOnce(MailParams<'static>) -> MailParams<'static>>> =
+                    Vec::new();
+                if let Some(size) = size {
+                    steps.push(Box::new(move |p| p.with_size(size)));
+                }
+                if let Some(body) = body {
+                    steps.push(Box::new(move |p| p.with_body(body)));
+                }
+                if smtputf8 {
+                    steps.push(Box::new(|p| p.with_smtputf8()));
+                }
+                if let Some(ret) = ret {
+                    steps.push(Box::new(move |p| p.with_ret(ret)));
+                }
+                if let Some(envid) = envid.filter(|e| e.as_str().len() <= 100) {
+                    steps.push(Box::new(move |p| p.with_envid(&envid).unwrap()));
+                }
+                if let Some(auth) = auth {
+                    steps.push(Box::new(move |p| p.with_auth(&auth).unwrap()));
+                }
+                if requiretls {
+                    steps.push(Box::new(|p| p.with_requiretls()));
+                }
+                if let Some(m) = mt_priority {
+                    steps.push(Box::new(move |p| p.with_mt_priority(m).unwrap()));
+                }
+                if let Some(hold) = hold {
+                    steps.push(Box::new(move |p| p.with_hold(&hold).unwrap()));
+                }
+                if let Some(by) = by {
+                    steps.push(Box::new(move |p| p.with_by(by).unwrap()));
+                }
+                for o in other {
+                    steps.push(Box::new(move |p| p.with_param(&o).unwrap()));
+                }
+                let n = steps.len();
+                for i in 0..n {
+                    let step = steps.remove((i * 7 + rotate) % steps.len());
+                    p = step(p);
+                }
+                p
             },
         )
 }
@@ -163,10 +196,18 @@ fn rcpt_params() -> impl Strategy<Value = RcptParams<'static>> {
         ]),
         other_params(),
     )
-        .prop_map(|(notify, orcpt, other)| RcptParams {
-            notify,
-            orcpt,
-            other,
+        .prop_map(|(notify, orcpt, other)| {
+            let mut p = RcptParams::default();
+            for o in &other {
+                p = p.with_param(o).unwrap();
+            }
+            if let Some(orcpt) = orcpt {
+                p = p.with_orcpt(&orcpt).unwrap();
+            }
+            if let Some(notify) = notify {
+                p = p.with_notify(notify).unwrap();
+            }
+            p
         })
 }
 
@@ -295,5 +336,28 @@ proptest! {
         let line = format!("{verb}{tail}\r\n");
         let _ = parse_command(line.as_bytes(), &CommandConfig::default());
         let _ = parse_command(line.as_bytes(), &CommandConfig::lenient());
+    }
+}
+
+#[cfg(feature = "serde")]
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// MAIL and RCPT (paths and parameters) come back equal from their JSON form.
+    #[test]
+    fn serde_round_trip_of_mail_and_rcpt(cmd in command()) {
+        match &cmd {
+            Command::Mail(m) => {
+                let json = serde_json::to_string(m).unwrap();
+                let back: Mail<'static> = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(&back, m, "{}", json);
+            }
+            Command::Rcpt(r) => {
+                let json = serde_json::to_string(r).unwrap();
+                let back: Rcpt<'static> = serde_json::from_str(&json).unwrap();
+                prop_assert_eq!(&back, r, "{}", json);
+            }
+            _ => {}
+        }
     }
 }

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::address::{Domain, domain};
-use crate::syntax::{ATEXT, ParseResult, SynErr, TEXT, span, str_newtype, utf8};
+use crate::syntax::{ATEXT, BASE64, ParseResult, SynErr, TEXT, span, str_newtype, utf8};
 use crate::xtext::{XText, xtext};
 
 str_newtype!(
@@ -96,17 +96,14 @@ impl serde::Serialize for Secret<'_> {
 /// base64 = *(4base64-char) [base64-terminal]   ; RFC 4954 §4, not empty here
 /// ```
 pub(crate) fn base64(input: &[u8]) -> ParseResult<'_, Secret<'_>> {
-    let body = input
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
-        .count();
+    let body = span(input, &BASE64);
     let pad = input[body..]
         .iter()
         .take(2)
         .take_while(|b| **b == b'=')
         .count();
     let n = body + pad;
-    if body == 0 || n % 4 != 0 {
+    if body == 0 || !n.is_multiple_of(4) {
         return Err(SynErr::syntax(input));
     }
     let s = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;

@@ -2,12 +2,12 @@
 
 use std::borrow::Cow;
 
-use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, span, str_newtype, utf8};
-use crate::xtext::{XText, xtext};
+use crate::syntax::{ESMTP_VALUE, ParseResult, Src, SynErr, eq_folded, span, str_newtype, utf8};
+use crate::xtext::XText;
 
 /// `BODY=` (RFC 6152 8BITMIME, RFC 3030 BINARYMIME).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Body {
     /// `7BIT`.
     SevenBit,
@@ -28,15 +28,19 @@ impl Body {
     }
 
     pub(crate) fn parse(value: &[u8]) -> Option<Self> {
-        [Body::SevenBit, Body::EightBitMime, Body::BinaryMime]
-            .into_iter()
-            .find(|b| value.eq_ignore_ascii_case(b.as_str().as_bytes()))
+        let body = match value.len() {
+            4 => Body::SevenBit,
+            8 => Body::EightBitMime,
+            10 => Body::BinaryMime,
+            _ => return None,
+        };
+        eq_folded(value, body.as_str().as_bytes()).then_some(body)
     }
 }
 
 /// `RET=` (RFC 3461 §4.3): what a DSN returns of the message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Ret {
     /// `FULL`: the whole message.
     Full,
@@ -56,7 +60,7 @@ impl Ret {
     pub(crate) fn parse(value: &[u8]) -> Option<Self> {
         [Ret::Full, Ret::Hdrs]
             .into_iter()
-            .find(|r| value.eq_ignore_ascii_case(r.as_str().as_bytes()))
+            .find(|r| eq_folded(value, r.as_str().as_bytes()))
     }
 }
 
@@ -66,7 +70,7 @@ impl Ret {
 /// auth-param = "AUTH=" ( xtext / "<>" )
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum MailAuth<'a> {
     /// `<>`: the identity is unknown or not to be disclosed.
@@ -92,7 +96,7 @@ impl MailAuth<'_> {
 /// notify-list-element = "SUCCESS" / "FAILURE" / "DELAY"
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Notify {
     /// `NEVER`.
@@ -110,7 +114,7 @@ pub enum Notify {
 
 /// `HOLDFOR=` or `HOLDUNTIL=` (RFC 4865 FUTURERELEASE).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Hold<'a> {
     /// `HOLDFOR=` seconds (`1*9DIGIT`).
@@ -144,7 +148,7 @@ str_newtype!(
 /// by-trace = "T"
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DeliverBy {
     /// Seconds from now (may be negative).
     pub time: i32,
@@ -156,7 +160,7 @@ pub struct DeliverBy {
 
 /// The DELIVERBY mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ByMode {
     /// `N`: notify the sender, keep delivering.
     Notify,
@@ -166,7 +170,7 @@ pub enum ByMode {
 
 /// The address type of ORCPT.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum AddrType<'a> {
     /// `rfc822` (RFC 3461): the address in xtext.
@@ -188,6 +192,22 @@ pub enum AddrType<'a> {
 pub struct Orcpt<'a> {
     addr_type: AddrType<'a>,
     address: Cow<'a, str>,
+}
+
+/// Checks the address against its type, as [`Orcpt::new`] does.
+#[cfg(feature = "serde")]
+impl<'de, 'a> serde::Deserialize<'de> for Orcpt<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct Wire<'a> {
+            addr_type: AddrType<'a>,
+            address: String,
+        }
+        let w = Wire::deserialize(d)?;
+        Orcpt::new(w.addr_type, &w.address)
+            .map(Orcpt::into_owned)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 impl<'a> Orcpt<'a> {
@@ -301,7 +321,24 @@ fn orcpt_address_ok(addr_type: &AddrType<'_>, v: &[u8]) -> bool {
             }
             true
         }
-        _ => matches!(xtext(v), Ok((rest, _)) if rest.is_empty()),
+        _ => crate::xtext::xtext_len(v) == Ok(v.len()),
+    }
+}
+
+/// Whether `value` is a valid ORCPT value; the same check as [`orcpt`], on a value already
+/// known to be UTF-8.
+pub(crate) fn orcpt_ok(value: &[u8]) -> bool {
+    let Some(semi) = value.iter().position(|&b| b == b';') else {
+        return false;
+    };
+    let (t, v) = (&value[..semi], &value[semi + 1..]);
+    let utf8 = eq_folded(t, b"utf-8");
+    if eq_folded(t, b"rfc822") || (!utf8 && is_atom(t)) {
+        !v.is_empty() && crate::xtext::xtext_len(v) == Ok(v.len())
+    } else if utf8 {
+        orcpt_address_ok(&AddrType::Utf8, v)
+    } else {
+        false
     }
 }
 
@@ -351,18 +388,18 @@ pub(crate) fn orcpt(value: &[u8]) -> Option<Orcpt<'_>> {
 /// `NOTIFY` value.
 pub(crate) fn notify(value: &[u8]) -> Result<Notify, crate::ErrorKind> {
     use crate::ErrorKind::{ConflictingParameters, InvalidParameterValue};
-    if value.eq_ignore_ascii_case(b"NEVER") {
+    if eq_folded(value, b"NEVER") {
         return Ok(Notify::Never);
     }
     let (mut success, mut failure, mut delay) = (false, false, false);
     for item in value.split(|&b| b == b',') {
-        let slot = if item.eq_ignore_ascii_case(b"SUCCESS") {
+        let slot = if eq_folded(item, b"SUCCESS") {
             &mut success
-        } else if item.eq_ignore_ascii_case(b"FAILURE") {
+        } else if eq_folded(item, b"FAILURE") {
             &mut failure
-        } else if item.eq_ignore_ascii_case(b"DELAY") {
+        } else if eq_folded(item, b"DELAY") {
             &mut delay
-        } else if item.eq_ignore_ascii_case(b"NEVER") {
+        } else if eq_folded(item, b"NEVER") {
             return Err(ConflictingParameters);
         } else {
             return Err(InvalidParameterValue);
@@ -381,12 +418,19 @@ pub(crate) fn notify(value: &[u8]) -> Result<Notify, crate::ErrorKind> {
 
 /// `1*N DIGIT` as a number.
 pub(crate) fn digits(value: &[u8], max_len: usize) -> Option<u64> {
-    if value.is_empty() || value.len() > max_len || !value.iter().all(u8::is_ascii_digit) {
+    if value.is_empty() || value.len() > max_len {
         return None;
     }
-    value.iter().try_fold(0u64, |v, &d| {
-        v.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
+    // Up to 19 digits cannot overflow a u64; only 20 need the checked steps.
+    let mut v = 0u64;
+    for &d in value {
+        let d = d.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    Some(v)
 }
 
 /// `[ "+" / "-" ] 1DIGIT` (RFC 6710 `priority-value`).
@@ -539,7 +583,7 @@ pub(crate) fn esmtp_value_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'
 
 /// An ESMTP parameter this crate does not know, kept for the caller to decide on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Param<'a> {
     /// The keyword, as written.
     pub keyword: Keyword<'a>,

@@ -353,14 +353,19 @@ impl ClientSession {
             .as_ref()
             .and_then(|c| c.size())
             .map(|_| message.data.len() as u64);
+        let mut params = MailParams::default();
+        if let Some(size) = size {
+            params = params.with_size(size);
+        }
+        if let Some(body) = message.body {
+            params = params.with_body(body);
+        }
+        if message.smtputf8 {
+            params = params.with_smtputf8();
+        }
         let mail = Command::Mail(Mail {
             from: message.from.clone(),
-            params: MailParams {
-                size,
-                body: message.body,
-                smtputf8: message.smtputf8,
-                ..MailParams::default()
-            },
+            params,
         });
         self.write(&mail, Expect::Mail, now);
         let delivery = Delivery {

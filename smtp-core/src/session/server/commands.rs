@@ -318,7 +318,7 @@ impl ServerSession {
         let p = &mail.params;
         let unsupported =
             |name: &str| Some(format!("555 5.5.4 Unsupported option: {name}\r\n").into_bytes());
-        if let Some(size) = p.size {
+        if let Some(size) = p.size() {
             if !(esmtp && ext.size) {
                 return unsupported("SIZE");
             }
@@ -326,7 +326,7 @@ impl ServerSession {
                 return Some(TOO_BIG.to_vec());
             }
         }
-        let body_ok = match p.body {
+        let body_ok = match p.body() {
             None => true,
             Some(Body::SevenBit) => esmtp,
             Some(Body::EightBitMime) => esmtp && ext.eight_bit_mime,
@@ -335,19 +335,19 @@ impl ServerSession {
         if !body_ok {
             return unsupported("BODY");
         }
-        if p.smtputf8 && !(esmtp && ext.smtputf8) {
+        if p.smtputf8() && !(esmtp && ext.smtputf8) {
             return unsupported("SMTPUTF8");
         }
-        if (p.ret.is_some() || p.envid.is_some()) && !(esmtp && ext.dsn) {
+        if (p.ret().is_some() || p.envid().is_some()) && !(esmtp && ext.dsn) {
             return unsupported("RET/ENVID");
         }
-        if p.auth.is_some() && !esmtp {
+        if p.auth().is_some() && !esmtp {
             return unsupported("AUTH");
         }
-        if p.requiretls || p.mt_priority.is_some() || p.hold.is_some() || p.by.is_some() {
+        if p.requiretls() || p.mt_priority().is_some() || p.hold().is_some() || p.by().is_some() {
             return unsupported("REQUIRETLS/MT-PRIORITY/HOLDFOR/BY");
         }
-        if let Some(param) = p.other.first() {
+        if let Some(param) = p.other().next() {
             return unsupported(param.keyword.as_str());
         }
         None
@@ -365,10 +365,10 @@ impl ServerSession {
             return self.send(TOO_MANY_RECIPIENTS);
         }
         let dsn = self.hello == Some(true) && self.config.extensions.dsn;
-        if (rcpt.params.notify.is_some() || rcpt.params.orcpt.is_some()) && !dsn {
+        if (rcpt.params.notify().is_some() || rcpt.params.orcpt().is_some()) && !dsn {
             return self.send(b"555 5.5.4 Unsupported option: NOTIFY/ORCPT\r\n");
         }
-        if let Some(param) = rcpt.params.other.first() {
+        if let Some(param) = rcpt.params.other().next() {
             let line = format!(
                 "555 5.5.4 Unsupported option: {}\r\n",
                 param.keyword.as_str()
@@ -400,7 +400,7 @@ impl ServerSession {
         if self.tx.bdat.is_some() {
             return self.send(BDAT_UNDER_WAY);
         }
-        if self.tx.mail.as_ref().and_then(|m| m.params.body) == Some(Body::BinaryMime) {
+        if self.tx.mail.as_ref().and_then(|m| m.params.body()) == Some(Body::BinaryMime) {
             return self.send(BINARY_NEEDS_BDAT);
         }
         if self.config.ask_data {
@@ -459,7 +459,7 @@ impl ServerSession {
         self.reset_transaction();
         let Some(mail) = tx.mail else { return };
         let declared_8bit = matches!(
-            mail.params.body,
+            mail.params.body(),
             Some(Body::EightBitMime | Body::BinaryMime)
         );
         let message = Message {
@@ -696,7 +696,7 @@ impl ServerSession {
             }
             Question::Sender(mail) => {
                 if self.accept_or(answer, SENDER_OK) {
-                    let smtputf8 = mail.params.smtputf8;
+                    let smtputf8 = mail.params.smtputf8();
                     self.decoder
                         .set_config(Self::command_config(&self.config, smtputf8));
                     self.tx.mail = Some(mail);
