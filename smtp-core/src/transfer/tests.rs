@@ -434,7 +434,8 @@ fn dot_lines_at_every_offset_around_chunk_boundaries() {
         b".\rw\r\n",
         b".\nv\r\n",
     ];
-    let plain = b"plain line of text, long enough to fill a chunk or two of the scan\r\n".repeat(12);
+    let plain =
+        b"plain line of text, long enough to fill a chunk or two of the scan\r\n".repeat(12);
     for at in 0..560 {
         for dots in dot_lines {
             let mut wire = vec![b'a'; at];
@@ -447,12 +448,20 @@ fn dot_lines_at_every_offset_around_chunk_boundaries() {
             let (end, lines, _, _) = reference(&wire).expect("the wire has an end");
             assert_eq!(whole.consumed, Some(end), "at {at} {dots:?}");
             assert_eq!(whole.message, join(&lines, b""), "at {at} {dots:?}");
-            assert_eq!(receive_plain_sink(keep, &wire, &[]), whole, "at {at} {dots:?}");
+            assert_eq!(
+                receive_plain_sink(keep, &wire, &[]),
+                whole,
+                "at {at} {dots:?}"
+            );
             let size = whole.message.len() as u64;
             for max_size in [size.saturating_sub(1), size, size + 1] {
                 let limited = config(LineEndPolicy::Keep, LineEndPolicy::Keep, max_size);
                 let vec = receive(limited, &wire);
-                assert_eq!(receive_plain_sink(limited, &wire, &[]), vec, "at {at} {dots:?}");
+                assert_eq!(
+                    receive_plain_sink(limited, &wire, &[]),
+                    vec,
+                    "at {at} {dots:?}"
+                );
                 assert_eq!(vec.outcome.unwrap().is_ok(), max_size >= size);
             }
         }
