@@ -115,18 +115,20 @@ pub fn try_classify(input: &[u8]) -> Result<Outcome, Error> {
     let Some(decoded) = formats::decode(&msg) else {
         return Ok(Outcome::NotBounce);
     };
+    let (format, reporting_mta) = (decoded.format, decoded.reporting_mta);
     let recipients = decoded
         .recipients
-        .iter()
-        .map(|f| recipient_report(f, decoded.format, decoded.reporting_mta.as_deref()))
+        .into_iter()
+        .map(|f| recipient_report(f, format, reporting_mta.as_deref()))
         .collect();
     Ok(Outcome::Bounce(Report {
-        decoded_by: decoded.format.to_string(),
+        decoded_by: format.to_string(),
         recipients,
     }))
 }
 
-fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> RecipientReport {
+/// The report for one recipient; `f`'s strings move into it.
+fn recipient_report(f: Found, format: &str, reporting_mta: Option<&str>) -> RecipientReport {
     let status: Option<EnhancedStatus> = f
         .status
         .as_deref()
@@ -142,6 +144,8 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         action: f.action.as_deref(),
         format_fallback: f.fallback,
         gateway: f.gateway,
+        markers: None,
+        phrase: None,
     };
     let verdict = decide(&ev);
     let permanent = match (status, f.reply_code) {
@@ -158,27 +162,26 @@ fn recipient_report(f: &Found, format: &str, reporting_mta: Option<&str>) -> Rec
         },
     };
     let (decision, ses) = decision::decide(verdict.reason, permanent);
-    let diagnostic: String = scan::words(&f.diagnostic);
-    let diagnostic = match diagnostic.char_indices().nth(MAX_DIAGNOSTIC) {
-        Some((i, _)) => diagnostic[..i].to_string(),
-        None => diagnostic,
-    };
+    let mut diagnostic: String = scan::words(&f.diagnostic);
+    if let Some((i, _)) = diagnostic.char_indices().nth(MAX_DIAGNOSTIC) {
+        diagnostic.truncate(i);
+    }
     RecipientReport {
-        recipient: f.recipient.clone(),
-        original_recipient: f.original_recipient.clone(),
+        recipient: f.recipient,
+        original_recipient: f.original_recipient,
         reason: verdict.reason,
         hard_bounce: verdict.reason.is_hard_bounce(permanent),
         permanent,
         status: status.map(|s| s.to_string()),
         reply_code: f.reply_code,
-        action: f.action.clone(),
+        action: f.action,
         diagnostic: (!diagnostic.is_empty()).then_some(diagnostic),
-        diagnostic_type: f.diagnostic_type.clone(),
-        remote_mta: f.remote_mta.clone(),
+        diagnostic_type: f.diagnostic_type,
+        remote_mta: f.remote_mta,
         reporting_mta: reporting_mta.map(str::to_string),
         command: f.command,
-        date: f.date.clone(),
-        feedback_type: f.feedback_type.clone(),
+        date: f.date,
+        feedback_type: f.feedback_type,
         decoded_by: format.to_string(),
         rule: verdict.describe(),
         decision,

@@ -192,11 +192,8 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
     let mut htmls: Vec<Cow<'_, str>> = Vec::new();
     for part in &parsed.parts {
         let (ctype, subtype) = match part.content_type() {
-            Some(ct) => (
-                ct.ctype().to_ascii_lowercase(),
-                ct.subtype().unwrap_or("").to_ascii_lowercase(),
-            ),
-            None => ("text".to_string(), "plain".to_string()),
+            Some(ct) => (lower(ct.ctype()), lower(ct.subtype().unwrap_or(""))),
+            None => (Cow::Borrowed("text"), Cow::Borrowed("plain")),
         };
         match &part.body {
             PartType::Multipart(_) => {}
@@ -206,28 +203,33 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
                 }
             }
             body => {
-                let text: Cow<'_, str> = match body {
-                    PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
-                    PartType::Binary(b) | PartType::InlineBinary(b) => lossy(cut_bytes(b)),
-                    _ => Cow::Borrowed(""),
-                };
-                match (ctype.as_str(), subtype.as_str()) {
-                    ("message", "delivery-status" | "global-delivery-status") => {
-                        msg.delivery_status.push(text.into_owned())
+                // Made only for the parts that are read (an attachment is not converted).
+                let text = || -> Cow<'_, str> {
+                    match body {
+                        PartType::Text(t) | PartType::Html(t) => Cow::Borrowed(cut(t)),
+                        PartType::Binary(b) | PartType::InlineBinary(b) => lossy(cut_bytes(b)),
+                        _ => Cow::Borrowed(""),
                     }
-                    ("message", "feedback-report") => msg.feedback_report = Some(text.into_owned()),
+                };
+                match (&*ctype, &*subtype) {
+                    ("message", "delivery-status" | "global-delivery-status") => {
+                        msg.delivery_status.push(text().into_owned())
+                    }
+                    ("message", "feedback-report") => {
+                        msg.feedback_report = Some(text().into_owned())
+                    }
                     ("text" | "message", "rfc822-headers") if msg.original_headers.is_empty() => {
-                        msg.original_headers = text.into_owned();
+                        msg.original_headers = text().into_owned();
                     }
                     // An attached message mail-parser kept as bytes (encoded transfer).
                     ("message", "rfc822" | "global") if msg.original_headers.is_empty() => {
-                        msg.original_headers = header_block(text.as_bytes());
+                        msg.original_headers = header_block(text().as_bytes());
                     }
                     ("text" | "message", "rfc822-headers") | ("message", _) => {}
-                    ("text", "html") => htmls.push(text),
+                    ("text", "html") => htmls.push(text()),
                     ("text", _) => {
                         has_plain = true;
-                        msg.notice.push_str(&text);
+                        msg.notice.push_str(&text());
                         msg.notice.push('\n');
                     }
                     _ => {}
@@ -260,6 +262,15 @@ pub(crate) fn read(input: &[u8]) -> Option<Message> {
         msg.notice = msg.notice.replace("\r\n", "\n").replace('\r', "\n");
     }
     Some(msg)
+}
+
+/// `s` ASCII-lower-cased, copied only when it has an upper-case letter.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// `String::from_utf8_lossy`, with the common case (valid UTF-8, mostly ASCII) checked first by

@@ -5,7 +5,7 @@
 
 mod codes;
 mod fallback;
-mod provider;
+pub(crate) mod provider;
 mod text;
 
 use std::fmt;
@@ -135,6 +135,11 @@ pub(crate) struct Evidence<'a> {
     pub(crate) format_fallback: Option<Reason>,
     /// The filtering gateway or relay product that wrote the bounce, if known.
     pub(crate) gateway: Option<&'static str>,
+    /// The provider markers the text contains, found in one pass by the provider step for the
+    /// rules it runs; `None` elsewhere (the rules then search the text for each marker).
+    pub(crate) markers: Option<&'a [&'static str]>,
+    /// The text step's first phrase in the text, when the same pass found it; `None` elsewhere.
+    pub(crate) phrase: Option<Option<(Reason, &'static str)>>,
 }
 
 /// The reason and the name of the rule that gave it.
@@ -166,6 +171,14 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Verdict {
         };
     }
     let folded = text::fold(ev.text);
+    // One pass over the text finds the phrase the text step reads and the provider markers.
+    let mut markers = Vec::new();
+    let phrase = text::scan(&folded, Some(&mut markers));
+    let ev = &Evidence {
+        markers: Some(&markers),
+        phrase: Some(phrase),
+        ..ev.clone()
+    };
     if let Some(v) = provider::classify(&folded, ev) {
         return v;
     }

@@ -56,6 +56,8 @@ pub fn classify_reply(
             action: None,
             format_fallback: None,
             gateway: None,
+            markers: None,
+            phrase: None,
         };
         let v = decide(&ev);
         (v.reason, v.describe())

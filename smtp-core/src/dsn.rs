@@ -68,15 +68,20 @@ impl Action {
         let word = value
             .split(|c: char| c.is_whitespace() || c == '(' || c == ';')
             .find(|w| !w.is_empty())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match word.as_str() {
-            "failed" | "failure" => Action::Failed,
-            "delayed" => Action::Delayed,
-            "delivered" => Action::Delivered,
-            "relayed" => Action::Relayed,
-            "expanded" => Action::Expanded,
-            _ => Action::Other(word),
+            .unwrap_or("");
+        let is = |known: &str| word.eq_ignore_ascii_case(known);
+        if is("failed") || is("failure") {
+            Action::Failed
+        } else if is("delayed") {
+            Action::Delayed
+        } else if is("delivered") {
+            Action::Delivered
+        } else if is("relayed") {
+            Action::Relayed
+        } else if is("expanded") {
+            Action::Expanded
+        } else {
+            Action::Other(word.to_ascii_lowercase())
         }
     }
 
@@ -293,8 +298,9 @@ impl DeliveryStatus {
 /// Stores a per-message field; with `overwrite` false an already set field is left alone and
 /// `false` returned.
 fn set_message_field(m: &mut PerMessage, field: &Field, overwrite: bool) -> bool {
-    let name = field.name.to_ascii_lowercase();
-    let slot_typed = match name.as_str() {
+    let mut buf = [0; MAX_NAME];
+    let name = lower_name(&field.name, &mut buf);
+    let slot_typed = match name {
         "reporting-mta" => Some(&mut m.reporting_mta),
         "dsn-gateway" => Some(&mut m.dsn_gateway),
         "received-from-mta" => Some(&mut m.received_from_mta),
@@ -307,7 +313,7 @@ fn set_message_field(m: &mut PerMessage, field: &Field, overwrite: bool) -> bool
         *slot = Some(TypedValue::parse(&field.value));
         return true;
     }
-    let slot = match name.as_str() {
+    let slot = match name {
         "original-envelope-id" => &mut m.original_envelope_id,
         _ => &mut m.arrival_date,
     };
@@ -318,19 +324,45 @@ fn set_message_field(m: &mut PerMessage, field: &Field, overwrite: bool) -> bool
     true
 }
 
+/// Longest field name kept ([`fields`] skips longer ones).
+const MAX_NAME: usize = 64;
+
+/// `name` ASCII-lower-cased into `buf` (no allocation); a name longer than `buf` (never kept by
+/// [`fields`]) or not valid after the copy reads as empty.
+fn lower_name<'b>(name: &str, buf: &'b mut [u8; MAX_NAME]) -> &'b str {
+    let Some(out) = buf.get_mut(..name.len()) else {
+        return "";
+    };
+    out.copy_from_slice(name.as_bytes());
+    out.make_ascii_lowercase();
+    std::str::from_utf8(out).unwrap_or("")
+}
+
 fn set_recipient_field(r: &mut PerRecipient, field: Field) {
+    let mut buf = [0; MAX_NAME];
+    let name = lower_name(&field.name, &mut buf);
     let v = field.value.trim();
-    match field.name.to_ascii_lowercase().as_str() {
+    match name {
         "original-recipient" => r.original_recipient = Some(TypedValue::parse(v)),
         "final-recipient" => r.final_recipient = Some(TypedValue::parse(v)),
         "action" => r.action = Some(Action::parse(v)),
-        "status" => r.status = Some(v.to_string()),
+        "status" => r.status = Some(trimmed(field.value)),
         "remote-mta" => r.remote_mta = Some(TypedValue::parse(v)),
         "diagnostic-code" => r.diagnostic_code = Some(TypedValue::parse(v)),
-        "last-attempt-date" => r.last_attempt_date = Some(v.to_string()),
-        "final-log-id" => r.final_log_id = Some(v.to_string()),
-        "will-retry-until" => r.will_retry_until = Some(v.to_string()),
+        "last-attempt-date" => r.last_attempt_date = Some(trimmed(field.value)),
+        "final-log-id" => r.final_log_id = Some(trimmed(field.value)),
+        "will-retry-until" => r.will_retry_until = Some(trimmed(field.value)),
         _ => r.extensions.push(field),
+    }
+}
+
+/// `value` without surrounding white space; moved, not copied, when it has none (values come
+/// trimmed from `fields::unfold`).
+fn trimmed(value: String) -> String {
+    if value.trim().len() == value.len() {
+        value
+    } else {
+        value.trim().to_string()
     }
 }
 

@@ -44,15 +44,9 @@ mod tests;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Capability<'a> {
+    // The variants that own nothing come first: dropping a capability is then one compare.
     /// `SIZE [max]` (RFC 1870): the largest message accepted, if the server says.
     Size(Option<u64>),
-    /// `AUTH mech…` (RFC 4954), or the old `AUTH=mech…` form when `legacy_form` is set.
-    Auth {
-        /// The SASL mechanisms, as written.
-        mechanisms: Vec<Cow<'a, str>>,
-        /// Written `AUTH=…` rather than `AUTH …`.
-        legacy_form: bool,
-    },
     /// `8BITMIME` (RFC 6152).
     EightBitMime,
     /// `SMTPUTF8` (RFC 6531).
@@ -73,15 +67,7 @@ pub enum Capability<'a> {
     RequireTls,
     /// `DELIVERBY [min-by-time]` (RFC 2852).
     DeliverBy(Option<u64>),
-    /// `MT-PRIORITY [profile]` (RFC 6710), e.g. `MIXER`, `STANAG4406`, `NSEP`.
-    MtPriority(Option<Cow<'a, str>>),
     /// `FUTURERELEASE max-future-release-interval max-future-release-date-time` (RFC 4865).
-    FutureRelease {
-        /// The longest HOLDFOR accepted, in seconds.
-        max_interval: u64,
-        /// The latest HOLDUNTIL accepted, as written (RFC 3339 date-time).
-        max_datetime: Cow<'a, str>,
-    },
     /// `ETRN` (RFC 1985).
     Etrn,
     /// `VRFY` (RFC 5321).
@@ -90,18 +76,73 @@ pub enum Capability<'a> {
     Expn,
     /// `HELP` (RFC 5321).
     Help,
+    /// `AUTH mech…` (RFC 4954), or the old `AUTH=mech…` form when `legacy_form` is set.
+    Auth {
+        /// The SASL mechanisms, as written.
+        mechanisms: Vec<Cow<'a, str>>,
+        /// Written `AUTH=…` rather than `AUTH …`.
+        legacy_form: bool,
+    },
+    /// `MT-PRIORITY [profile]` (RFC 6710), e.g. `MIXER`, `STANAG4406`, `NSEP`.
+    MtPriority(Option<Cow<'a, str>>),
+    /// Boxed: the extension is rare, and the box keeps every capability small.
+    FutureRelease(Box<ReleaseLimits<'a>>),
     /// `XCLIENT attr…` (Postfix): the attributes the client may set.
     Xclient(Vec<Cow<'a, str>>),
     /// `XFORWARD attr…` (Postfix): the attributes the client may forward.
     Xforward(Vec<Cow<'a, str>>),
-    /// Any other line, or a known keyword with parameters that do not fit it: the keyword and
-    /// the rest of the line as written.
-    Other {
-        /// The first word of the line.
-        keyword: Cow<'a, str>,
-        /// Everything after the first space, if there is one.
-        params: Option<Cow<'a, str>>,
-    },
+    /// Any other line, or a known keyword with parameters that do not fit it, as written.
+    Other(Extension<'a>),
+}
+
+/// The limits of `FUTURERELEASE` (RFC 4865).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ReleaseLimits<'a> {
+    /// The longest HOLDFOR accepted, in seconds.
+    pub max_interval: u64,
+    /// The latest HOLDUNTIL accepted, as written (RFC 3339 date-time).
+    pub max_datetime: Cow<'a, str>,
+}
+
+/// A capability line kept as written ([`Capability::Other`]): one text, split into keyword and
+/// parameters on access, so that a capability stays small (32 bytes) to store and copy.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Extension<'a> {
+    line: Cow<'a, str>,
+}
+
+impl<'a> Extension<'a> {
+    /// The line `keyword [SP params]`. A `keyword` that holds a space is read back up to it.
+    pub fn new(keyword: impl Into<Cow<'a, str>>, params: Option<&str>) -> Self {
+        let keyword = keyword.into();
+        let line = match params {
+            None => keyword,
+            Some(p) => Cow::Owned(format!("{keyword} {p}")),
+        };
+        Extension { line }
+    }
+
+    /// The whole line as written.
+    pub fn line(&self) -> &str {
+        &self.line
+    }
+
+    /// The first word of the line.
+    pub fn keyword(&self) -> &str {
+        split_at_space(&self.line).0
+    }
+
+    /// Everything after the first space, if there is one.
+    pub fn params(&self) -> Option<&str> {
+        split_at_space(&self.line).1
+    }
+
+    /// The same line owning its text.
+    pub fn into_owned(self) -> Extension<'static> {
+        Extension {
+            line: Cow::Owned(self.line.into_owned()),
+        }
+    }
 }
 
 impl<'a> Capability<'a> {
@@ -129,16 +170,24 @@ impl<'a> Capability<'a> {
             if let Some(capability) = bare {
                 return capability;
             }
+        } else if let Some(p) = params
+            && is_keyword(keyword.as_bytes(), b"SIZE")
+            && let Some(n) = short_number(p)
+        {
+            // `SIZE limit`, offered by nearly every server: its number read without the
+            // general parse's word split.
+            return Capability::Size(Some(n));
         }
-        Self::parse_general(keyword, params)
+        Self::parse_general(line, keyword, params)
     }
 
     /// Reads a capability line split at its first space.
     #[inline(never)]
-    fn parse_general(keyword: &'a str, params: Option<&'a str>) -> Self {
-        let other = || Capability::Other {
-            keyword: Cow::Borrowed(keyword),
-            params: params.map(Cow::Borrowed),
+    fn parse_general(line: &'a str, keyword: &'a str, params: Option<&'a str>) -> Self {
+        let other = || {
+            Capability::Other(Extension {
+                line: Cow::Borrowed(line),
+            })
         };
         let words = || {
             params
@@ -212,12 +261,12 @@ impl<'a> Capability<'a> {
                 _ => other(),
             },
             (13, b'F') if is(b"FUTURERELEASE") => match params.and_then(exactly::<2>) {
-                Some([interval, datetime]) => {
-                    number(interval).map_or_else(other, |max_interval| Capability::FutureRelease {
+                Some([interval, datetime]) => number(interval).map_or_else(other, |max_interval| {
+                    Capability::FutureRelease(Box::new(ReleaseLimits {
                         max_interval,
                         max_datetime: Cow::Borrowed(datetime),
-                    })
-                }
+                    }))
+                }),
                 _ => other(),
             },
             (7, b'X') if is(b"XCLIENT") => Capability::Xclient(list()),
@@ -250,23 +299,19 @@ impl<'a> Capability<'a> {
             Capability::RequireTls => Capability::RequireTls,
             Capability::DeliverBy(n) => Capability::DeliverBy(n),
             Capability::MtPriority(p) => Capability::MtPriority(p.map(own)),
-            Capability::FutureRelease {
-                max_interval,
-                max_datetime,
-            } => Capability::FutureRelease {
-                max_interval,
-                max_datetime: own(max_datetime),
-            },
+            Capability::FutureRelease(limits) => {
+                Capability::FutureRelease(Box::new(ReleaseLimits {
+                    max_interval: limits.max_interval,
+                    max_datetime: own(limits.max_datetime),
+                }))
+            }
             Capability::Etrn => Capability::Etrn,
             Capability::Vrfy => Capability::Vrfy,
             Capability::Expn => Capability::Expn,
             Capability::Help => Capability::Help,
             Capability::Xclient(a) => Capability::Xclient(own_all(a)),
             Capability::Xforward(a) => Capability::Xforward(own_all(a)),
-            Capability::Other { keyword, params } => Capability::Other {
-                keyword: own(keyword),
-                params: params.map(own),
-            },
+            Capability::Other(extension) => Capability::Other(extension.into_owned()),
         }
     }
 }
@@ -312,23 +357,18 @@ impl fmt::Display for Capability<'_> {
             Capability::DeliverBy(Some(n)) => write!(f, "DELIVERBY {n}"),
             Capability::MtPriority(None) => f.write_str("MT-PRIORITY"),
             Capability::MtPriority(Some(p)) => write!(f, "MT-PRIORITY {p}"),
-            Capability::FutureRelease {
-                max_interval,
-                max_datetime,
-            } => write!(f, "FUTURERELEASE {max_interval} {max_datetime}"),
+            Capability::FutureRelease(limits) => write!(
+                f,
+                "FUTURERELEASE {} {}",
+                limits.max_interval, limits.max_datetime
+            ),
             Capability::Etrn => f.write_str("ETRN"),
             Capability::Vrfy => f.write_str("VRFY"),
             Capability::Expn => f.write_str("EXPN"),
             Capability::Help => f.write_str("HELP"),
             Capability::Xclient(attrs) => list(f, "XCLIENT", attrs),
             Capability::Xforward(attrs) => list(f, "XFORWARD", attrs),
-            Capability::Other { keyword, params } => {
-                f.write_str(keyword)?;
-                match params {
-                    Some(p) => write!(f, " {p}"),
-                    None => Ok(()),
-                }
-            }
+            Capability::Other(extension) => f.write_str(extension.line()),
         }
     }
 }
@@ -611,6 +651,19 @@ fn exactly<const N: usize>(params: &str) -> Option<[&str; N]> {
         rest = after.unwrap_or("");
     }
     rest.trim_start_matches(' ').is_empty().then_some(out)
+}
+
+/// `1*19DIGIT`: a number that cannot overflow a `u64`; anything else is left to the general
+/// parse.
+#[inline]
+fn short_number(text: &str) -> Option<u64> {
+    if text.is_empty() || text.len() > 19 {
+        return None;
+    }
+    text.bytes().try_fold(0u64, |n, b| {
+        let digit = b.wrapping_sub(b'0');
+        (digit <= 9).then(|| n * 10 + u64::from(digit))
+    })
 }
 
 /// Whether `keyword` is `name` (in upper case) without regard to case: the keyword's bytes are

@@ -145,7 +145,7 @@ impl Internet {
         now: Timestamp,
     ) -> Option<Verdict> {
         let step = input.step();
-        if matches!(step, Step::Auth | Step::Any) {
+        if step == Step::Auth || step.is_free_command() {
             return None;
         }
         let rcpt = match input {

@@ -206,6 +206,7 @@ impl Simulator {
         input: Input<'_>,
         now: Timestamp,
     ) -> Decision {
+        let own_code = input.own_code();
         let decision = lock(&self.inner.engine).decide(session, input, now);
         let (kind, reply) = match &decision.outcome {
             Outcome::Accept(r) => (EventKind::Accepted, r.as_ref()),
@@ -217,7 +218,7 @@ impl Simulator {
         let code = match (&decision.outcome, reply) {
             (_, Some(r)) => Some(r.code),
             (Outcome::Drop, None) => None,
-            (_, None) => Some(positive_code(decision.step)),
+            (_, None) => Some(own_code.unwrap_or_else(|| positive_code(decision.step))),
         };
         let event = Event {
             seq: 0,

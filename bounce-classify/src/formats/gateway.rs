@@ -10,10 +10,6 @@
 //! A product is recognised by what it writes into the bounce's own header fields or its notice:
 //! never by the returned message alone, which any sender could have written.
 
-use std::sync::LazyLock;
-
-use aho_corasick::AhoCorasick;
-
 use crate::message::Message;
 
 /// Where a marker is looked for.
@@ -77,9 +73,7 @@ const BANNERS: &[&str] = &[
 
 /// The diagnostic without product names (ASCII case-insensitive).
 pub(crate) fn strip_banners(text: String) -> String {
-    static ANY_BANNER: LazyLock<AhoCorasick> =
-        LazyLock::new(|| crate::scan::phrases(BANNERS.iter().copied()));
-    if !ANY_BANNER.is_match(&text.to_ascii_lowercase()) {
+    if !BANNERS.iter().any(|b| contains_ci(&text, b)) {
         // The common case: no product name, nothing to take out.
         return text;
     }

@@ -29,10 +29,56 @@ use super::{Evidence, Reason, Verdict};
 /// A provider rule's answer: the reason and the code or phrase that gave it.
 type Hit = Option<(Reason, &'static str)>;
 
-/// The first marker of `table` found in the folded text. Consecutive markers that share their
-/// first three bytes (Gmail's `?p=` keys, Exchange's `resolver.` codes) are looked for only when
-/// those three bytes occur: the same answer with one search instead of one per marker.
-fn first_marker(folded: &str, table: &[(&'static str, Reason)]) -> Hit {
+/// Every marker the provider rules look for: their tables, Yahoo's deferral codes,
+/// Microsoft's host, and the words other readers need before they look closer. The decision
+/// finds all of them in its one pass over the text (`text::scan`, with the text step's
+/// phrases) instead of one search per marker.
+pub(crate) fn all_markers() -> impl Iterator<Item = &'static str> {
+    let tables = [
+        gateways::MARKERS,
+        google::MARKERS,
+        yahoo::MARKERS,
+        microsoft::MARKERS,
+        isps::MARKERS,
+    ];
+    tables
+        .into_iter()
+        .flatten()
+        .map(|(m, _)| *m)
+        .chain(yahoo::DEFERRALS.iter().copied())
+        .chain([microsoft::OUTLOOK])
+        .chain(isps::ORANGE)
+        .chain([isps::AUP, isps::UPSTREAM, carriers::USER_UNKNOWN])
+}
+
+/// Does the folded text contain `marker` (one of [`all_markers`])? Read from the markers the
+/// decision found when it did ([`Evidence::markers`]), else searched for.
+fn has_marker(folded: &str, marker: &str, ev: &Evidence<'_>) -> bool {
+    match ev.markers {
+        Some(found) => found.contains(&marker),
+        None => folded.contains(marker),
+    }
+}
+
+/// The first marker of `table` (in table order) found in the folded text.
+fn first_marker(folded: &str, table: &[(&'static str, Reason)], ev: &Evidence<'_>) -> Hit {
+    if let Some(found) = ev.markers {
+        // Most texts contain no marker at all.
+        if found.is_empty() {
+            return None;
+        }
+        return table
+            .iter()
+            .find(|(m, _)| found.contains(m))
+            .map(|(m, r)| (*r, *m));
+    }
+    search_first_marker(folded, table)
+}
+
+/// [`first_marker`] by searching the text. Consecutive markers that share their first three
+/// bytes (Gmail's `?p=` keys, Exchange's `resolver.` codes) are looked for only when those three
+/// bytes occur: the same answer with one search instead of one per marker.
+fn search_first_marker(folded: &str, table: &[(&'static str, Reason)]) -> Hit {
     const KEY: usize = 3;
     let mut i = 0;
     while i < table.len() {
@@ -103,7 +149,39 @@ mod tests {
             ("", None),
         ];
         for (text, want) in cases {
-            assert_eq!(first_marker(text, TABLE), want, "{text}");
+            assert_eq!(search_first_marker(text, TABLE), want, "{text}");
+            // The same answer from the markers found in one pass.
+            let found: Vec<&str> = TABLE
+                .iter()
+                .map(|(m, _)| *m)
+                .filter(|m| text.contains(m))
+                .collect();
+            let ev = Evidence {
+                markers: Some(&found),
+                ..Evidence::default()
+            };
+            assert_eq!(first_marker(text, TABLE, &ev), want, "{text}");
+        }
+    }
+
+    /// The one-pass search finds exactly the markers a search for each finds, overlapping and
+    /// repeated ones included.
+    #[test]
+    fn one_pass_finds_every_marker() {
+        let all: Vec<&str> = all_markers().collect();
+        let mut texts: Vec<String> = all.iter().map(|m| format!("550 x {m} y")).collect();
+        texts.push(all.join(""));
+        texts.push(all.join(" "));
+        texts.push("550 5.1.1 user unknown".to_string());
+        texts.push(String::new());
+        for text in &texts {
+            let mut want: Vec<&str> = all.iter().copied().filter(|m| text.contains(m)).collect();
+            want.sort_unstable();
+            want.dedup();
+            let mut got = Vec::new();
+            crate::reason::text::scan(text, Some(&mut got));
+            got.sort_unstable();
+            assert_eq!(got, want, "{text}");
         }
     }
 

@@ -22,9 +22,9 @@ use super::{Evidence, Reason, Verdict};
 use crate::report::Command;
 
 pub(crate) use fold::fold;
-pub(crate) use matcher::first_match;
 #[cfg(test)]
 pub(crate) use matcher::has;
+pub(crate) use matcher::{first_match, scan};
 
 /// One rule: a reason and its phrases.
 pub(crate) type Rule = (Reason, &'static [&'static str]);
@@ -54,7 +54,12 @@ pub(crate) fn rules() -> impl Iterator<Item = &'static Rule> {
 ///   connection or `HELO` nothing is known of the recipient yet, so a mailbox reason there is
 ///   the client being `blocked`.
 pub(crate) fn classify(folded: &str, ev: &Evidence<'_>) -> Option<Verdict> {
-    let (reason, phrase) = match first_match(folded) {
+    // The decision step found it already, in its one pass over the text.
+    let first = match ev.phrase {
+        Some(first) => first,
+        None => first_match(folded),
+    };
+    let (reason, phrase) = match first {
         Some(hit) => hit,
         None => (Reason::UserUnknown, bare_recipient_refusal(folded, ev)?),
     };

@@ -51,6 +51,21 @@ fn words(list: &[&'static str]) -> Vec<Cow<'static, str>> {
 }
 
 #[test]
+fn a_capability_is_small() {
+    assert_eq!(std::mem::size_of::<Capability<'_>>(), 32);
+}
+
+#[test]
+fn other_lines_split_on_access() {
+    let other = Extension::new("X-EXPS", Some("GSSAPI NTLM"));
+    assert_eq!(other.keyword(), "X-EXPS");
+    assert_eq!(other.params(), Some("GSSAPI NTLM"));
+    assert_eq!(other.line(), "X-EXPS GSSAPI NTLM");
+    let bare = Extension::new("XSHADOW", None);
+    assert_eq!((bare.keyword(), bare.params()), ("XSHADOW", None));
+}
+
+#[test]
 fn real_servers() {
     let gmail = parse(GMAIL).unwrap();
     assert_eq!(gmail.domain(), "mx.google.com");
@@ -87,10 +102,10 @@ fn real_servers() {
     ]))));
     assert_eq!(
         postfix.capabilities().last(),
-        Some(&Capability::Other {
-            keyword: "X-EXPS".into(),
-            params: Some("GSSAPI NTLM".into())
-        })
+        Some(&Capability::Other(Extension::new(
+            "X-EXPS",
+            Some("GSSAPI NTLM")
+        )))
     );
 
     for input in [GMAIL, OUTLOOK, POSTFIX] {
@@ -108,55 +123,34 @@ fn keywords_are_case_insensitive_and_exact() {
         ("StartTls", Capability::StartTls),
         (
             "STARTTLSX",
-            Capability::Other {
-                keyword: "STARTTLSX".into(),
-                params: None,
-            },
+            Capability::Other(Extension::new("STARTTLSX", None)),
         ),
         (
             "STARTTL",
-            Capability::Other {
-                keyword: "STARTTL".into(),
-                params: None,
-            },
+            Capability::Other(Extension::new("STARTTL", None)),
         ),
         (
             "STARTTLS now",
-            Capability::Other {
-                keyword: "STARTTLS".into(),
-                params: Some("now".into()),
-            },
+            Capability::Other(Extension::new("STARTTLS", Some("now"))),
         ),
         ("size", Capability::Size(None)),
         ("SIZE 0", Capability::Size(Some(0))),
         ("SIZE  100", Capability::Size(Some(100))),
         (
             "SIZE big",
-            Capability::Other {
-                keyword: "SIZE".into(),
-                params: Some("big".into()),
-            },
+            Capability::Other(Extension::new("SIZE", Some("big"))),
         ),
         (
             "SIZE +1",
-            Capability::Other {
-                keyword: "SIZE".into(),
-                params: Some("+1".into()),
-            },
+            Capability::Other(Extension::new("SIZE", Some("+1"))),
         ),
         (
             "SIZE 1 2",
-            Capability::Other {
-                keyword: "SIZE".into(),
-                params: Some("1 2".into()),
-            },
+            Capability::Other(Extension::new("SIZE", Some("1 2"))),
         ),
         (
             "SIZE 99999999999999999999999",
-            Capability::Other {
-                keyword: "SIZE".into(),
-                params: Some("99999999999999999999999".into()),
-            },
+            Capability::Other(Extension::new("SIZE", Some("99999999999999999999999"))),
         ),
         (
             "AUTH",
@@ -188,17 +182,14 @@ fn keywords_are_case_insensitive_and_exact() {
         ),
         (
             "FUTURERELEASE 604800 2030-01-01T00:00:00Z",
-            Capability::FutureRelease {
+            Capability::FutureRelease(Box::new(ReleaseLimits {
                 max_interval: 604800,
                 max_datetime: "2030-01-01T00:00:00Z".into(),
-            },
+            })),
         ),
         (
             "FUTURERELEASE 604800",
-            Capability::Other {
-                keyword: "FUTURERELEASE".into(),
-                params: Some("604800".into()),
-            },
+            Capability::Other(Extension::new("FUTURERELEASE", Some("604800"))),
         ),
         ("REQUIRETLS", Capability::RequireTls),
         ("8bitmime", Capability::EightBitMime),
@@ -214,17 +205,14 @@ fn keywords_are_case_insensitive_and_exact() {
         ),
         (
             "XSHADOW",
-            Capability::Other {
-                keyword: "XSHADOW".into(),
-                params: None,
-            },
+            Capability::Other(Extension::new("XSHADOW", None)),
         ),
         (
             "A-VERY-LONG-KEYWORD-BEYOND-TWENTY x",
-            Capability::Other {
-                keyword: "A-VERY-LONG-KEYWORD-BEYOND-TWENTY".into(),
-                params: Some("x".into()),
-            },
+            Capability::Other(Extension::new(
+                "A-VERY-LONG-KEYWORD-BEYOND-TWENTY",
+                Some("x"),
+            )),
         ),
     ];
     for (line, expected) in cases {
@@ -303,10 +291,10 @@ fn builder_for_servers() {
     assert!(EhloResponse::new("").to_reply().is_err());
     assert!(
         EhloResponse::new("mx")
-            .with_capability(Capability::Other {
-                keyword: "X".into(),
-                params: Some("a\r\n250 STARTTLS".into())
-            })
+            .with_capability(Capability::Other(Extension::new(
+                "X",
+                Some("a\r\n250 STARTTLS")
+            )))
             .to_reply()
             .is_err()
     );
@@ -342,10 +330,10 @@ mod properties {
             proptest::option::of(any::<u64>()).prop_map(Capability::DeliverBy),
             proptest::option::of(word()).prop_map(Capability::MtPriority),
             (any::<u64>(), word()).prop_map(|(max_interval, max_datetime)| {
-                Capability::FutureRelease {
+                Capability::FutureRelease(Box::new(ReleaseLimits {
                     max_interval,
                     max_datetime,
-                }
+                }))
             }),
             proptest::collection::vec(word(), 0..5).prop_map(Capability::Xclient),
             proptest::collection::vec(word(), 0..5).prop_map(Capability::Xforward),
@@ -353,9 +341,8 @@ mod properties {
                 "X-[A-Z]{1,8}",
                 proptest::option::of("[!-~]{1,10}( [!-~]{1,10}){0,3}")
             )
-                .prop_map(|(keyword, params)| Capability::Other {
-                    keyword: keyword.into(),
-                    params: params.map(Cow::Owned),
+                .prop_map(|(keyword, params)| {
+                    Capability::Other(Extension::new(keyword, params.as_deref()))
                 }),
         ]
     }

@@ -77,6 +77,9 @@ fn command(step: Step) -> &'static str {
         Step::Data => "DATA",
         Step::EndOfData => "end of DATA",
         Step::Auth => "AUTH",
+        Step::Noop => "NOOP",
+        Step::Rset => "RSET",
+        Step::Vrfy => "VRFY",
         Step::Rcpt | Step::Any => "RCPT TO",
     }
 }

@@ -37,15 +37,17 @@ pub enum Input<'a> {
         /// The SASL mechanism named.
         mechanism: &'a str,
     },
-    /// Any other command (only `any` rules see it).
+    /// Any other command: `NOOP`, `RSET` and `VRFY` are consulted at their own step (and by
+    /// `any` rules), the others (`EXPN`, `HELP`, unrecognized verbs, …) by `any` rules only.
     Other {
-        /// The command verb.
+        /// The command verb, in any case.
         verb: &'a str,
     },
 }
 
 impl Input<'_> {
-    /// The step this input is consulted at (`Other` is `Step::Any`).
+    /// The step this input is consulted at (`Other` is `Step::Noop`, `Step::Rset`,
+    /// `Step::Vrfy` or `Step::Any`).
     pub fn step(&self) -> Step {
         match self {
             Input::Connect => Step::Connect,
@@ -55,8 +57,29 @@ impl Input<'_> {
             Input::Data => Step::Data,
             Input::EndOfData => Step::EndOfData,
             Input::Auth { .. } => Step::Auth,
+            Input::Other { verb } if verb.eq_ignore_ascii_case("NOOP") => Step::Noop,
+            Input::Other { verb } if verb.eq_ignore_ascii_case("RSET") => Step::Rset,
+            Input::Other { verb } if verb.eq_ignore_ascii_case("VRFY") => Step::Vrfy,
             Input::Other { .. } => Step::Any,
         }
+    }
+
+    /// The code of the server session's own answer to an [`Input::Other`] command (what an
+    /// accepting decision sends): `250` to NOOP and RSET, `252` to VRFY, `214` to HELP, `502`
+    /// to EXPN, ETRN, XFORWARD and LHLO, `500` to anything else. `None` for the other inputs,
+    /// whose positive code is [`positive_code`](super::positive_code) of their step.
+    pub fn own_code(&self) -> Option<u16> {
+        let Input::Other { verb } = self else {
+            return None;
+        };
+        let verb = verb.to_ascii_uppercase();
+        Some(match verb.as_str() {
+            "NOOP" | "RSET" => 250,
+            "VRFY" => 252,
+            "HELP" => 214,
+            "EXPN" | "ETRN" | "XFORWARD" | "LHLO" => 502,
+            _ => 500,
+        })
     }
 }
 

@@ -330,6 +330,7 @@ pub fn positive_code(step: Step) -> u16 {
         Step::Connect => 220,
         Step::Data => 354,
         Step::Auth => 235,
+        Step::Vrfy => 252,
         _ => 250,
     }
 }

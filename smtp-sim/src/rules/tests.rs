@@ -558,3 +558,65 @@ fn different_seeds_give_different_draws() {
     let (b, _) = run(&ops, 2);
     assert_ne!(a, b, "64 draws at p = 0.5 agreeing for two seeds");
 }
+
+#[test]
+fn free_commands_are_consulted_at_their_own_step_and_by_any_rules() {
+    let scenario = ScenarioBuilder::new()
+        .rule(
+            RuleBuilder::new("vrfy")
+                .step(Step::Vrfy)
+                .action(ActionBuilder::reply(252, "Cannot VRFY user").status("2.1.5"))
+                .expect(Reason::Delivered),
+        )
+        .rule(
+            RuleBuilder::new("any")
+                .action(ActionBuilder::reply(502, "No").status("5.5.1"))
+                .expect(Reason::Rejected)
+                .helo("strict.*"),
+        )
+        .build()
+        .unwrap();
+    let mut e = engine(scenario, 1);
+    let mut s = session(&e, 1, "192.0.2.1");
+    // (input verb, step, own code, decision on the wire, rule)
+    let cases: [(&str, Step, u16, &str, Option<&str>); 6] = [
+        (
+            "vrfy",
+            Step::Vrfy,
+            252,
+            "252 2.1.5 Cannot VRFY user\r\n",
+            Some("vrfy"),
+        ),
+        ("NOOP", Step::Noop, 250, "accept", None),
+        ("Rset", Step::Rset, 250, "accept", None),
+        ("HELP", Step::Any, 214, "accept", None),
+        ("EXPN", Step::Any, 502, "accept", None),
+        ("XYZZY", Step::Any, 500, "accept", None),
+    ];
+    for (verb, step, code, want, rule) in cases {
+        let input = Input::Other { verb };
+        assert_eq!(input.step(), step, "{verb}");
+        assert_eq!(input.own_code(), Some(code), "{verb}");
+        let d = e.decide(&mut s, input, Timestamp(1));
+        assert_eq!(
+            (wire(&d), d.rule.as_deref()),
+            (want.to_owned(), rule),
+            "{verb}"
+        );
+    }
+    assert_eq!(Input::Data.own_code(), None);
+    // After a matching HELO, the `any` rule answers every free command, but `vrfy` comes first.
+    e.decide(
+        &mut s,
+        Input::Helo {
+            name: "strict.example",
+        },
+        Timestamp(2),
+    );
+    for (verb, want) in [("NOOP", "502 5.5.1 No\r\n"), ("HELP", "502 5.5.1 No\r\n")] {
+        let d = e.decide(&mut s, Input::Other { verb }, Timestamp(3));
+        assert_eq!(wire(&d), want, "{verb}");
+    }
+    let d = e.decide(&mut s, Input::Other { verb: "VRFY" }, Timestamp(3));
+    assert_eq!(d.rule.as_deref(), Some("vrfy"));
+}

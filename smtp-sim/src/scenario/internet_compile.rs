@@ -8,7 +8,6 @@ use super::error::Path;
 use super::file::ScenarioFile;
 use super::internet_file::{CheckKind, SpfSetup, ThrottleFile};
 use super::pattern::IpPattern;
-use super::vocab::Step;
 use crate::dns::normalize_name;
 use crate::greylist::GreylistConfig;
 use crate::internet::{Check, DomainPolicy, InternetConfig, SenderProfile, default_zone_reason};
@@ -227,8 +226,14 @@ pub(crate) fn compile(file: &ScenarioFile, problems: &mut Problems) -> InternetC
                 format!("expected a 4xx or 5xx code (found {code})"),
             ));
         }
-        if c.step == Some(Step::Any) {
-            problems.push((path.key("step"), "expected a single step, not `any`".into()));
+        if let Some(step) = c.step.filter(|s| s.is_free_command()) {
+            problems.push((
+                path.key("step"),
+                format!(
+                    "expected a step of the mail transaction (connect to end_of_data), not `{}`",
+                    step.name()
+                ),
+            ));
         }
         net.checks.push(Check {
             id,

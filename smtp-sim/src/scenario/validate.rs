@@ -127,7 +127,7 @@ fn compile_conditions(
         ),
     ];
     for (key, present, knows, steps) in known {
-        if present && !knows && step != Step::Any {
+        if present && !knows && !step.is_free_command() {
             problems.push((
                 path.key(key),
                 format!(
@@ -283,6 +283,7 @@ fn compile_action(
                 ));
             }
             if step == Step::Data || step == Step::Any {
+                // (`any` may answer DATA.)
                 forbid(
                     problems,
                     "status",

@@ -20,9 +20,16 @@ pub enum Step {
     EndOfData,
     /// `AUTH`.
     Auth,
-    /// Any command: every step above except `connect` and `end_of_data`, plus commands that
-    /// have no step of their own (`NOOP`, `VRFY`, `RSET`, …).
+    /// Any command: every step above except `connect` and `end_of_data`, plus the commands
+    /// the session would otherwise answer by itself (`NOOP`, `RSET`, `VRFY`, `EXPN`, `HELP`,
+    /// unrecognized verbs, …).
     Any,
+    /// `NOOP`. (Declared after `any` so that the order of the transaction steps stays.)
+    Noop,
+    /// `RSET`; a positive answer resets the transaction, a refusal leaves it open.
+    Rset,
+    /// `VRFY` (the session's own answer is `252`).
+    Vrfy,
 }
 
 impl Step {
@@ -42,7 +49,17 @@ impl Step {
             Step::EndOfData => "end_of_data",
             Step::Auth => "auth",
             Step::Any => "any",
+            Step::Noop => "noop",
+            Step::Rset => "rset",
+            Step::Vrfy => "vrfy",
         }
+    }
+
+    /// Whether this step is a command the session would otherwise answer by itself (`any`
+    /// included): whether the sender, recipients and HELO name are known depends on when the
+    /// client sends it.
+    pub(crate) fn is_free_command(self) -> bool {
+        matches!(self, Step::Any | Step::Noop | Step::Rset | Step::Vrfy)
     }
 
     /// Whether the HELO name is known when this step is reached (always known after `helo`).

@@ -43,7 +43,7 @@ impl fmt::Debug for Accounts {
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     /// The session's limits and policies. `domain` should be the simulator's host name;
-    /// STARTTLS, AUTH, `ask_hello` and `ask_data` are set by the server from the fields below.
+    /// STARTTLS, AUTH, `ask_hello`, `ask_data` and `ask_commands` are set by the server from the fields below.
     pub session: Config,
     /// Certificate and key for STARTTLS and the implicit-TLS listener; `None`: no TLS.
     pub tls: Option<TlsSetup>,
@@ -93,6 +93,7 @@ impl ServerConfig {
         }
         config.ask_hello = true;
         config.ask_data = true;
+        config.ask_commands = true;
         config
     }
 

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use smtp_core::address::{ForwardPath, ReversePath};
+use smtp_core::command::Command;
 use smtp_core::reply::{ReplyConfig, parse_reply};
 use smtp_core::session::server::{Answer, ClientInfo, Event, ServerSession};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -15,6 +16,7 @@ use super::listener::Shared;
 use crate::capture::Direction;
 use crate::internet::header_from_domain;
 use crate::rules::{Decision, Input, Outcome, Reply, SessionContext};
+use crate::scenario::Step;
 use crate::types::ClientIdentity;
 
 /// A stream the driver can read, write and hand to rustls.
@@ -253,6 +255,7 @@ impl Connection<'_> {
                 self.ask(Input::Rcpt { rcpt: &rcpt }).await
             }
             Event::DataRequest => self.ask(Input::Data).await,
+            Event::CommandRequest(command) => self.command(&command).await,
             Event::Message(message) => self.message(message.data).await,
             Event::Auth(credentials) => {
                 let good = self
@@ -338,6 +341,49 @@ impl Connection<'_> {
             return Ok(Flow::Shutdown);
         }
         self.act(decision.outcome).await
+    }
+
+    /// A command the session would answer by itself (NOOP, RSET, VRFY, EXPN, HELP, unknown
+    /// verbs): the scenario's rules at its step (and `any`) answer it. When no rule could, the
+    /// session's own reply goes out and no decision is logged, so that a scenario without such
+    /// rules behaves (and logs) as if the commands were never asked about.
+    async fn command(&mut self, command: &Command<'_>) -> io::Result<Flow> {
+        let mut wire = Vec::new();
+        command.write_to(&mut wire);
+        let line = String::from_utf8_lossy(&wire);
+        let verb = line.split_ascii_whitespace().next().unwrap_or_default();
+        let input = Input::Other { verb };
+        let step = input.step();
+        let consulted = self.ctx.is_some()
+            && self
+                .shared
+                .sim
+                .scenario()
+                .rules()
+                .iter()
+                .any(|rule| rule.step.covers(step));
+        let (positive, flow) = if consulted {
+            let Some(decision) = self.decide(input) else {
+                return Ok(Flow::Drop);
+            };
+            if !self.pause(decision.delay).await {
+                return Ok(Flow::Shutdown);
+            }
+            let positive = decision.outcome.is_positive();
+            (positive, self.act(decision.outcome).await?)
+        } else {
+            self.answer(Answer::Accept);
+            (true, Flow::Continue)
+        };
+        // The session resets its transaction on a positive answer to RSET: so does the
+        // simulator's view of it.
+        if step == Step::Rset
+            && positive
+            && let Some(ctx) = self.ctx.as_mut()
+        {
+            ctx.reset_transaction();
+        }
+        Ok(flow)
     }
 
     /// Waits a rule's delay on tokio's clock; false when the server shuts down meanwhile.

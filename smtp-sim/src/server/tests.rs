@@ -1,5 +1,7 @@
 //! The connection driver over in-memory pipes, with paused time.
 
+mod commands;
+
 use std::sync::Arc;
 use std::time::Duration;
 

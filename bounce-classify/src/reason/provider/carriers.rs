@@ -7,14 +7,18 @@
 use super::Hit;
 use crate::reason::{Evidence, Reason};
 
-pub(super) fn classify(folded: &str, _ev: &Evidence<'_>) -> Hit {
-    empty_address_user_unknown(folded).then_some((Reason::Filtered, "<code> : user unknown"))
+pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
+    (super::has_marker(folded, USER_UNKNOWN, ev) && empty_address_user_unknown(folded))
+        .then_some((Reason::Filtered, "<code> : user unknown"))
 }
+
+/// The words of the refusal.
+pub(super) const USER_UNKNOWN: &str = "user unknown";
 
 /// `550 : User unknown` or `550: : User unknown` (a relay quoting it): a reply code, then a colon
 /// where the address would be, then "user unknown".
 fn empty_address_user_unknown(folded: &str) -> bool {
-    folded.match_indices("user unknown").any(|(at, _)| {
+    folded.match_indices(USER_UNKNOWN).any(|(at, _)| {
         let before = folded[..at].trim_end();
         let Some(before) = before.strip_suffix(':') else {
             return false;

@@ -14,7 +14,7 @@ use crate::reason::{Evidence, Reason};
 use crate::report::Command;
 
 /// Sentences gateways write about a recipient.
-const MARKERS: &[(&str, Reason)] = &[
+pub(super) const MARKERS: &[(&str, Reason)] = &[
     // Trend Micro InterScan: the recipient (and the others of its domain) could not be reached;
     // it asks the sender to check the address.
     (
@@ -30,7 +30,7 @@ pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
             return Some((Reason::Filtered, product));
         }
     }
-    if let Some(hit) = super::first_marker(folded, MARKERS) {
+    if let Some(hit) = super::first_marker(folded, MARKERS, ev) {
         return Some(hit);
     }
     recipient_rejected(folded, ev)

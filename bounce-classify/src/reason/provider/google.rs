@@ -7,7 +7,7 @@
 use super::Hit;
 use crate::reason::{Evidence, Reason};
 
-const MARKERS: &[(&str, Reason)] = &[
+pub(super) const MARKERS: &[(&str, Reason)] = &[
     // Help-page keys (`https://support.google.com/mail/?p=…`).
     ("?p=nosuchuser", Reason::UserUnknown),
     ("?p=invalidrecipient", Reason::UserUnknown),
@@ -31,8 +31,8 @@ const MARKERS: &[(&str, Reason)] = &[
     ("did not accept our requests to connect", Reason::Expired),
 ];
 
-pub(super) fn classify(folded: &str, _ev: &Evidence<'_>) -> Hit {
-    super::first_marker(folded, MARKERS)
+pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
+    super::first_marker(folded, MARKERS, ev)
 }
 
 #[cfg(test)]

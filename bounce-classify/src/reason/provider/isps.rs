@@ -4,17 +4,30 @@
 use super::Hit;
 use crate::reason::{Evidence, Reason};
 
-const MARKERS: &[(&str, Reason)] = &[
+pub(super) const MARKERS: &[(&str, Reason)] = &[
     // iCloud calls an address that no longer exists "inactive".
     ("inactive email address", Reason::UserUnknown),
 ];
 
-pub(super) fn classify(folded: &str, _ev: &Evidence<'_>) -> Hit {
-    orange(folded)
-        .or_else(|| aup(folded))
-        .or_else(|| cloudflare(folded))
-        .or_else(|| super::first_marker(folded, MARKERS))
+pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
+    // Each reader needs its word in the text (found in the provider step's one pass).
+    let has = |m| super::has_marker(folded, m, ev);
+    ORANGE
+        .iter()
+        .any(|m| has(m))
+        .then(|| orange(folded))
+        .flatten()
+        .or_else(|| has(AUP).then(|| aup(folded)).flatten())
+        .or_else(|| has(UPSTREAM).then(|| cloudflare(folded)).flatten())
+        .or_else(|| super::first_marker(folded, MARKERS, ev))
 }
+
+/// The prefixes of Orange's and La Poste's codes.
+pub(super) const ORANGE: [&str; 2] = ["ofr", "lpn"];
+/// Cox's and Spectrum's rule names start with it.
+pub(super) const AUP: &str = "aup#";
+/// Cloudflare's forwarding failure.
+pub(super) const UPSTREAM: &str = "upstream error";
 
 /// Orange (`OFR…_nnn`, wanadoo.fr, orange.fr) and La Poste (`LPN…_nnn`) end their replies with
 /// a code whose three digits name the refusal: `1nn` refuses the client host at connection,
@@ -23,7 +36,7 @@ pub(super) fn classify(folded: &str, _ev: &Evidence<'_>) -> Hit {
 /// ("Mail rejeté"). Codes about the recipient (`416` invalid, `426` blocked account) carry
 /// plain words that the text step reads.
 fn orange(folded: &str) -> Hit {
-    for prefix in ["ofr", "lpn"] {
+    for prefix in ORANGE {
         for (at, _) in folded.match_indices(prefix) {
             if at > 0 && folded.as_bytes()[at - 1].is_ascii_alphanumeric() {
                 continue;
@@ -51,7 +64,7 @@ fn orange(folded: &str) -> Hit {
 /// `AUP#RBL`, `AUP#CXBL`… (the sending IP is on a block list), and Spectrum's inbound
 /// connection and volume limits `AUP#In-13nn`.
 fn aup(folded: &str) -> Hit {
-    let (_, rest) = folded.split_once("aup#")?;
+    let (_, rest) = folded.split_once(AUP)?;
     let code: String = rest
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
@@ -71,7 +84,7 @@ fn aup(folded: &str) -> Hit {
 /// Cloudflare Email Routing forwards to the real mailbox; "Upstream error" means that forward
 /// failed on the destination's side.
 fn cloudflare(folded: &str) -> Hit {
-    (folded.contains("upstream error") && folded.contains("cloudflare"))
+    (folded.contains(UPSTREAM) && folded.contains("cloudflare"))
         .then_some((Reason::SystemError, "cloudflare upstream error"))
 }
 

@@ -9,7 +9,7 @@ use smtp_core::status::StatusClass;
 use super::Hit;
 use crate::reason::{Evidence, Reason};
 
-const MARKERS: &[(&str, Reason)] = &[
+pub(super) const MARKERS: &[(&str, Reason)] = &[
     // Outlook.com: the sending network is on its block list.
     ("(s3150)", Reason::Blocked),
     ("(s3140)", Reason::Blocked),
@@ -30,6 +30,9 @@ const MARKERS: &[(&str, Reason)] = &[
     ("mailbox.full", Reason::MailboxFull),
 ];
 
+/// Microsoft's own host (`….outlook.com`) in a text.
+pub(super) const OUTLOOK: &str = ".outlook.com";
+
 /// Exchange Online's directory-based edge blocking answers an address the tenant does not have
 /// with `550 5.4.1 Recipient address rejected: Access denied`. The words alone are Postfix's
 /// generic `check_recipient_access` refusal (`554 5.7.1`, a policy), so they count only with
@@ -37,10 +40,10 @@ const MARKERS: &[(&str, Reason)] = &[
 const EDGE_BLOCKING: &str = "recipient address rejected: access denied";
 
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
-    if let Some(hit) = super::first_marker(folded, MARKERS) {
+    if let Some(hit) = super::first_marker(folded, MARKERS, ev) {
         return Some(hit);
     }
-    let microsoft = folded.contains(".outlook.com")
+    let microsoft = super::has_marker(folded, OUTLOOK, ev)
         || ev.status.is_some_and(|s| s.subject == 4 && s.detail == 1);
     if microsoft && folded.contains(EDGE_BLOCKING) {
         return Some((Reason::UserUnknown, EDGE_BLOCKING));

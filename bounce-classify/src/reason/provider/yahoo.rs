@@ -9,7 +9,7 @@ use super::Hit;
 use crate::reason::{Evidence, Reason};
 use crate::report::Command;
 
-const MARKERS: &[(&str, Reason)] = &[
+pub(super) const MARKERS: &[(&str, Reason)] = &[
     ("[tss06]", Reason::Blocked),
     ("[tss09]", Reason::Blocked),
     ("[tss11]", Reason::Blocked),
@@ -24,10 +24,10 @@ const MARKERS: &[(&str, Reason)] = &[
 ];
 
 /// The deferral codes Yahoo gives at `MAIL FROM`.
-const DEFERRALS: &[&str] = &["[tss04]", "[tss05]", "[ipts04]", "[ipts05]"];
+pub(super) const DEFERRALS: &[&str] = &["[tss04]", "[tss05]", "[ipts04]", "[ipts05]"];
 
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
-    if let Some(code) = DEFERRALS.iter().find(|c| folded.contains(*c)) {
+    if let Some(code) = DEFERRALS.iter().find(|c| super::has_marker(folded, c, ev)) {
         // The code names the sending IP's standing (its volume or the complaints about it):
         // `badreputation`. At MAIL FROM, where Yahoo sends it, the refusal is the sender's
         // transaction (the step's reading, `rejected`); the decision is the same either way
@@ -38,7 +38,7 @@ pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
         };
         return Some((reason, code));
     }
-    super::first_marker(folded, MARKERS)
+    super::first_marker(folded, MARKERS, ev)
 }
 
 #[cfg(test)]

@@ -71,6 +71,18 @@ fn drop_inner_prefixes(folded: String) -> String {
     let status = &folded[4..4 + n];
     let code = &folded[..3];
     let head_len = 4 + n;
+    // The common case: the code and status are not repeated further on; nothing to copy.
+    let rest = &folded[head_len..];
+    let repeated = rest.match_indices(code).any(|(at, _)| {
+        rest[..at].ends_with(' ')
+            && rest[at + 3..]
+                .strip_prefix(['-', ' '])
+                .and_then(|r| r.strip_prefix(status))
+                .is_some_and(|r| r.starts_with(' '))
+    });
+    if !repeated {
+        return folded;
+    }
     let mut rest = folded[head_len..].to_string();
     for sep in ['-', ' '] {
         rest = rest.replace(&format!(" {code}{sep}{status} "), " ");

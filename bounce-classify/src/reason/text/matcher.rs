@@ -39,12 +39,32 @@ pub(crate) fn has(text: &str, phrase: &str) -> bool {
 /// The first rule whose phrase occurs in the text (and, within the rule, its first phrase that
 /// occurs): what trying `has` on each phrase of the table in order gives, in one pass.
 pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
+    scan(folded, None)
+}
+
+/// [`first_match`], and with `markers` also the provider markers (`crate::reason::provider`)
+/// the text contains, each once, found in the same pass.
+pub(crate) fn scan(
+    folded: &str,
+    mut markers: Option<&mut Vec<&'static str>>,
+) -> Option<(Reason, &'static str)> {
     let table = &*PHRASES;
     let bytes = folded.as_bytes();
     let mut best: Option<usize> = None;
     // Every occurrence of every phrase; the lowest phrase number (the table order) wins.
     for m in table.automaton.find_overlapping_iter(folded) {
         let id = m.pattern().as_usize();
+        if let Some(marker) = id
+            .checked_sub(table.phrases.len())
+            .map(|i| table.markers[i])
+        {
+            if let Some(found) = markers.as_deref_mut()
+                && !found.contains(&marker)
+            {
+                found.push(marker);
+            }
+            continue;
+        }
         if best.is_some_and(|b| id >= b) {
             continue;
         }
@@ -55,7 +75,7 @@ pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
             !p.end_boundary || m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
         if ok_s && ok_e {
             best = Some(id);
-            if id == 0 {
+            if id == 0 && markers.is_none() {
                 break;
             }
         }
@@ -65,9 +85,11 @@ pub(crate) fn first_match(folded: &str) -> Option<(Reason, &'static str)> {
 
 /// The rules (`super::rules`) flattened in order, with one automaton over all the phrases.
 struct Phrases {
-    /// Phrase number `i` of the automaton is `phrases[i]`.
+    /// Phrase number `i` of the automaton is `phrases[i]`; the numbers after the phrases' are
+    /// the provider markers, `markers[i - phrases.len()]`.
     automaton: AhoCorasick,
     phrases: Vec<Phrase>,
+    markers: Vec<&'static str>,
 }
 
 /// One phrase of the table.
@@ -90,14 +112,22 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| {
             })
         })
         .collect();
+    let mut markers: Vec<&'static str> = crate::reason::provider::all_markers().collect();
+    markers.sort_unstable();
+    markers.dedup();
     // Standard semantics: overlapping search reports every occurrence of every phrase.
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .build(
             phrases
                 .iter()
-                .map(|p| p.written.trim_start_matches('^').trim_end_matches('$')),
+                .map(|p| p.written.trim_start_matches('^').trim_end_matches('$'))
+                .chain(markers.iter().copied()),
         )
         .expect("the phrase table builds into an automaton");
-    Phrases { automaton, phrases }
+    Phrases {
+        automaton,
+        phrases,
+        markers,
+    }
 });

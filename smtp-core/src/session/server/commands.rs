@@ -155,6 +155,10 @@ impl ServerSession {
                 return;
             }
         }
+        if self.config.ask_commands && Self::answered_by_session(&command) {
+            let event = Event::CommandRequest(command.clone());
+            return self.ask(Question::Command(command), event);
+        }
         match command {
             Command::Helo(name) => self.hello(name, false),
             Command::Ehlo(name) => self.hello(name, true),
@@ -162,17 +166,10 @@ impl ServerSession {
             Command::Rcpt(rcpt) => self.rcpt(rcpt),
             Command::Data => self.data(),
             Command::Bdat { size, last } => self.bdat(size, last),
-            Command::Rset => {
-                self.reset_transaction();
-                self.send(OK);
-            }
-            Command::Noop(_) => self.send(OK),
             Command::Quit => {
                 self.send(BYE);
                 self.close(CloseReason::Quit);
             }
-            Command::Vrfy(_) => self.send(VRFY),
-            Command::Help(_) => self.send(HELP),
             Command::StartTls => self.starttls(),
             Command::Auth(auth) => self.auth(auth),
             Command::Xclient(attributes) => match (self.config.xclient, self.tx.is_open()) {
@@ -188,10 +185,40 @@ impl ServerSession {
                     Err(_) => self.send(XCLIENT_BAD),
                 },
             },
-            Command::Expn(_) | Command::Etrn(_) | Command::Xforward(_) | Command::Lhlo(_) => {
-                self.send(NOT_IMPLEMENTED)
+            other => self.own_answer(&other),
+        }
+    }
+
+    /// Whether the session answers `command` by itself, with no question unless
+    /// [`Config::ask_commands`](super::Config::ask_commands) is on.
+    fn answered_by_session(command: &Command<'_>) -> bool {
+        matches!(
+            command,
+            Command::Rset
+                | Command::Noop(_)
+                | Command::Vrfy(_)
+                | Command::Expn(_)
+                | Command::Help(_)
+                | Command::Etrn(_)
+                | Command::Xforward(_)
+                | Command::Lhlo(_)
+                | Command::Unknown(_)
+        )
+    }
+
+    /// The session's own answer to a command it answers by itself (and its state change:
+    /// RSET resets the transaction).
+    fn own_answer(&mut self, command: &Command<'_>) {
+        match command {
+            Command::Rset => {
+                self.reset_transaction();
+                self.send(OK);
             }
+            Command::Noop(_) => self.send(OK),
+            Command::Vrfy(_) => self.send(VRFY),
+            Command::Help(_) => self.send(HELP),
             Command::Unknown(_) => self.send(UNRECOGNIZED),
+            _ => self.send(NOT_IMPLEMENTED),
         }
     }
 
@@ -683,6 +710,16 @@ impl ServerSession {
             Question::Message => {
                 self.accept_or(answer, QUEUED);
             }
+            Question::Command(command) => match answer {
+                Answer::Accept => self.own_answer(&command),
+                Answer::Reply(reply) => {
+                    let positive = reply.code().class() == ReplyClass::PositiveCompletion;
+                    self.send_reply(&reply);
+                    if positive && command == Command::Rset {
+                        self.reset_transaction();
+                    }
+                }
+            },
             Question::Auth(login) => {
                 if self.accept_or(answer, AUTH_OK) {
                     self.authenticated = Some(login);

@@ -72,6 +72,11 @@ pub struct Config {
     /// [`Event::DataRequest`](super::Event::DataRequest) before the `354` (Postfix's
     /// `smtpd_data_restrictions`). Default false.
     pub ask_data: bool,
+    /// Ask the caller about the commands the session otherwise answers by itself (`RSET`,
+    /// `NOOP`, `VRFY`, `EXPN`, `HELP`, `ETRN`, `XFORWARD`, `LHLO` and unrecognized verbs) with
+    /// [`Event::CommandRequest`](super::Event::CommandRequest), so that a test server can
+    /// script their replies. Default false: the session answers them itself.
+    pub ask_commands: bool,
 }
 
 impl Default for Config {
@@ -99,6 +104,7 @@ impl Default for Config {
             improper_pipelining: PipeliningPolicy::Reject,
             ask_hello: false,
             ask_data: false,
+            ask_commands: false,
         }
     }
 }

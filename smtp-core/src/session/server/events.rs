@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::command::{HeloName, Mail, Rcpt};
+use crate::command::{Command, HeloName, Mail, Rcpt};
 use crate::reply::Reply;
 use crate::transfer::DataSummary;
 
@@ -41,6 +41,16 @@ pub enum Event {
     /// message data (`354` on accept, or the `3xx` reply given)? A refusal keeps the
     /// transaction open, as after any refused command.
     DataRequest,
+    /// **Question** (only with [`Config::ask_commands`](super::Config::ask_commands)): answer
+    /// this command, which the session would otherwise answer by itself: `RSET`, `NOOP`,
+    /// `VRFY`, `EXPN`, `HELP`, `ETRN`, `XFORWARD`, `LHLO` or an unrecognized verb
+    /// ([`Command::Unknown`]). It is asked only once the session's own checks passed (improper
+    /// pipelining, a refused greeting). [`Answer::Accept`] sends the session's own reply
+    /// (`250` to RSET and NOOP, `252` to VRFY, `214` to HELP, `502` to EXPN, ETRN, XFORWARD
+    /// and LHLO, `500` to an unknown verb). [`Answer::Reply`] sends the reply given; `RSET`
+    /// resets the transaction only when that reply is `2xx` (a refused RSET leaves it open, as
+    /// for any refused command); a `421` closes the session; other commands change no state.
+    CommandRequest(Command<'static>),
     /// **Question**: accept this sender (`250 2.1.0` on accept)?
     Sender(Mail<'static>),
     /// **Question**: accept this recipient (`250 2.1.5` on accept)?

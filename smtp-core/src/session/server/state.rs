@@ -60,6 +60,8 @@ pub(super) enum Question {
     Message,
     /// These credentials (with the login name to keep on success)?
     Auth(String),
+    /// This command the session would answer by itself?
+    Command(crate::command::Command<'static>),
 }
 
 /// The mail transaction (RFC 5321 §3.3).

@@ -1,5 +1,6 @@
 //! Server session tests: known answers for each rule, split invariance, the attack cases.
 
+mod commands;
 mod harness;
 mod model;
 

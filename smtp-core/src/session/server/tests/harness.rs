@@ -92,9 +92,10 @@ impl Driver {
                 {
                     Some(Answer::Reply(reply(550, "5.1.1", "No such user").unwrap()))
                 }
-                Event::Recipient(_) | Event::HelloRequest { .. } | Event::DataRequest => {
-                    Some(Answer::Accept)
-                }
+                Event::Recipient(_)
+                | Event::HelloRequest { .. }
+                | Event::DataRequest
+                | Event::CommandRequest(_) => Some(Answer::Accept),
                 Event::Message(m) => {
                     self.messages.push(m);
                     Some(Answer::Accept)

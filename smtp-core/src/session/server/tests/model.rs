@@ -177,6 +177,7 @@ proptest! {
     fn session_matches_the_reference_model(
         ops in prop::collection::vec(op(), 1..40),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+        ask_commands in any::<bool>(),
     ) {
         let mut model = Model::default();
         let mut wire = Vec::new();
@@ -190,6 +191,8 @@ proptest! {
         }
         let mut d = Driver::new(Config {
             improper_pipelining: PipeliningPolicy::Report,
+            // Accepting the command questions (as the driver does) must change nothing.
+            ask_commands,
             ..Config::default()
         });
         d.policy = Policy::DenyMarked;
