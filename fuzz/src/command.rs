@@ -5,8 +5,8 @@ use smtp_core::address::{
     AddressLiteral, Domain, ForwardPath, Host, LocalPart, Mailbox, Path, ReversePath,
 };
 use smtp_core::command::{
-    Attributes, Auth, Command, CommandConfig, CommandDecoder, Decoded, EtrnNode, InitialResponse,
-    Mail, Mechanism, Rcpt, Secret, Text, Unknown, parse_command,
+    Attributes, Auth, Command, CommandConfig, CommandDecoder, Decoded, Deviation, EtrnNode,
+    InitialResponse, Mail, Mechanism, Rcpt, Secret, Text, Unknown, parse_command,
 };
 use smtp_core::params::{Body, MailAuth, MailParams, Notify, RcptParams, Ret};
 use smtp_core::xtext::XText;
@@ -20,7 +20,7 @@ fn roomy() -> CommandConfig {
 }
 
 /// Raw bytes: parse in strict and lenient mode; whatever parses writes back to a line that
-/// parses (strictly) to the same command; the streaming decoder fed the same bytes in two pieces
+/// parses to the same command (strictly; in the same mode for a lenient HELO name); the streaming decoder fed the same bytes in two pieces
 /// gives the same commands as fed whole.
 pub fn command(data: &[u8]) {
     for config in [CommandConfig::default(), CommandConfig::lenient()] {
@@ -28,7 +28,11 @@ pub fn command(data: &[u8]) {
             Decoded::Complete { value, consumed } => {
                 assert!(consumed <= data.len() && consumed <= config.line_limit);
                 let line = value.command.to_bytes();
-                match parse_command(&line, &roomy()) {
+                let again_config = CommandConfig {
+                    lenient: value.deviations.contains(Deviation::InvalidHeloName),
+                    ..roomy()
+                };
+                match parse_command(&line, &again_config) {
                     Decoded::Complete {
                         value: again,
                         consumed,
@@ -238,9 +242,9 @@ fn rcpt_params(u: &mut Unstructured<'_>) -> Result<RcptParams<'static>> {
 /// Builds a command from the fuzzer's bytes, or `None` when the bytes chose an invalid part.
 fn build(u: &mut Unstructured<'_>) -> Result<Option<Command<'static>>> {
     Ok(match u.int_in_range(0..=17)? {
-        0 => host(u)?.map(Command::Helo),
-        1 => host(u)?.map(Command::Ehlo),
-        2 => host(u)?.map(Command::Lhlo),
+        0 => host(u)?.map(|h| Command::Helo(h.into())),
+        1 => host(u)?.map(|h| Command::Ehlo(h.into())),
+        2 => host(u)?.map(|h| Command::Lhlo(h.into())),
         3 => {
             let from = if u.arbitrary()? {
                 Some(ReversePath::Null)

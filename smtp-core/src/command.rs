@@ -29,11 +29,13 @@ mod types;
 
 pub use decoder::CommandDecoder;
 pub use parse::parse_command;
-pub use types::{Attributes, Auth, EtrnNode, InitialResponse, Mechanism, Secret, Text, Unknown};
+pub use types::{
+    Attributes, Auth, EtrnNode, HeloName, InitialResponse, Mechanism, Secret, Text, Unknown,
+};
 
 use std::borrow::Cow;
 
-use crate::address::{ForwardPath, Host, ReversePath};
+use crate::address::{ForwardPath, ReversePath};
 use crate::error::ParseError;
 use crate::params::{MailParams, RcptParams};
 
@@ -41,7 +43,8 @@ use crate::params::{MailParams, RcptParams};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CommandConfig {
     /// Accept what real clients send beyond the grammar (a space after `FROM:`, a path without
-    /// angle brackets, trailing spaces, bare LF line ends, non-ASCII without SMTPUTF8), reporting
+    /// angle brackets, trailing spaces, bare LF line ends, non-ASCII without SMTPUTF8, a HELO
+    /// name outside the grammar), reporting
     /// each as a [`Deviation`]. Default: strict.
     pub lenient: bool,
     /// Longest command line in octets, CRLF included. Default 512: RFC 5321 §4.5.3.1.4.
@@ -88,15 +91,18 @@ pub enum Deviation {
     BareLineFeed = 3,
     /// A non-ASCII address or parameter without SMTPUTF8.
     NonAsciiWithoutSmtputf8 = 4,
+    /// `HELO bad_host`: a HELO/EHLO/LHLO name that is neither a domain nor an address literal.
+    InvalidHeloName = 5,
 }
 
 impl Deviation {
-    const ALL: [Deviation; 5] = [
+    const ALL: [Deviation; 6] = [
         Deviation::SpaceAfterColon,
         Deviation::MissingAngleBrackets,
         Deviation::TrailingSpace,
         Deviation::BareLineFeed,
         Deviation::NonAsciiWithoutSmtputf8,
+        Deviation::InvalidHeloName,
     ];
 }
 
@@ -197,12 +203,13 @@ pub struct Rcpt<'a> {
     serde(tag = "verb", content = "args", rename_all = "UPPERCASE")
 )]
 pub enum Command<'a> {
-    /// `HELO SP Domain` (RFC 5321; an address literal is accepted as real clients send one).
-    Helo(Host<'a>),
+    /// `HELO SP Domain` (RFC 5321; an address literal is accepted as real clients send one;
+    /// lenient mode takes any text, see [`HeloName`]).
+    Helo(HeloName<'a>),
     /// `EHLO SP ( Domain / address-literal )`.
-    Ehlo(Host<'a>),
+    Ehlo(HeloName<'a>),
     /// `LHLO SP ( Domain / address-literal )` (RFC 2033).
-    Lhlo(Host<'a>),
+    Lhlo(HeloName<'a>),
     /// `MAIL FROM:`.
     Mail(Mail<'a>),
     /// `RCPT TO:`.

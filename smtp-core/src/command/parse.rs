@@ -10,7 +10,7 @@ use super::types::{
     Auth, InitialResponse, Text, Unknown, XCLIENT_NAMES, XFORWARD_NAMES, attributes, base64,
     etrn_node, mechanism, text,
 };
-use super::{Command, CommandConfig, Decoded, Deviation, Deviations, Mail, Parsed, Rcpt};
+use super::{Command, CommandConfig, Decoded, Deviation, Deviations, HeloName, Mail, Parsed, Rcpt};
 use crate::address::{
     ForwardPath, Path, ReversePath, forward_path_in, host_in, is_postmaster, path_body, path_into,
     placeholder_path,
@@ -296,7 +296,19 @@ fn command<'a>(
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
             let src = Src::line_from(content, content.len() - args.len());
-            let (_, h) = sp_then(args, |i| host_in(i, src)).map_err(at)?;
+            let h = match sp_then(args, |i| host_in(i, src)) {
+                Ok((_, h)) => HeloName::Host(h),
+                Err(e) => {
+                    if !config.lenient {
+                        return Err(at(e));
+                    }
+                    let Ok((_, t)) = sp_then(args, text) else {
+                        return Err(at(e));
+                    };
+                    out.deviations.insert(Deviation::InvalidHeloName);
+                    HeloName::Lenient(t)
+                }
+            };
             match v {
                 Verb::Helo => Command::Helo(h),
                 Verb::Ehlo => Command::Ehlo(h),

@@ -217,9 +217,9 @@ fn text() -> impl Strategy<Value = Text<'static>> {
 
 fn command() -> impl Strategy<Value = Command<'static>> {
     prop_oneof![
-        host().prop_map(Command::Helo),
-        host().prop_map(Command::Ehlo),
-        host().prop_map(Command::Lhlo),
+        host().prop_map(|h| Command::Helo(h.into())),
+        host().prop_map(|h| Command::Ehlo(h.into())),
+        host().prop_map(|h| Command::Lhlo(h.into())),
         (prop_oneof![1 => Just(ReversePath::Null), 4 => path().prop_map(ReversePath::Path)], mail_params())
             .prop_map(|(from, params)| Command::Mail(Mail { from, params })),
         (prop_oneof![1 => "[pP][oO][sS][tT][mM][aA][sS][tT][eE][rR]".prop_map(|s| ForwardPath::Postmaster(leak(s).into())), 4 => path().prop_map(ForwardPath::Path)], rcpt_params())
@@ -322,13 +322,41 @@ proptest! {
         if let Decoded::Complete { value, consumed } = parse_command(&bytes, &config) {
             // What parses writes back to a line that parses to the same command.
             let again = value.command.to_bytes();
-            let strict = CommandConfig { line_limit: 4096, smtputf8: true, ..CommandConfig::default() };
-            match parse_command(&again, &strict) {
+            // Lenient output may hold a HELO name outside the grammar: read it back the same way.
+            let wide = CommandConfig {
+                lenient: value.deviations.contains(Deviation::InvalidHeloName),
+                line_limit: 4096,
+                smtputf8: true,
+            };
+            match parse_command(&again, &wide) {
                 Decoded::Complete { value: v2, .. } => prop_assert_eq!(v2.command, value.command),
                 other => prop_assert!(false, "{:?}", other),
             }
             prop_assert!(consumed <= bytes.len());
         }
+    }
+
+    /// A HELO name outside the grammar (here always holding a `_`): lenient mode takes it,
+    /// reports it and writes it back byte for byte; strict mode refuses it.
+    #[test]
+    fn lenient_helo_round_trip(
+        verb in proptest::sample::select(vec!["HELO", "EHLO", "LHLO"]),
+        name in "[!-~]{0,8}_([ -~]{0,8}[!-~])?",
+    ) {
+        let line = format!("{verb} {name}\r\n");
+        let Decoded::Complete { value, consumed } = parse_command(line.as_bytes(), &CommandConfig::lenient()) else {
+            return Err(TestCaseError::fail(format!("not parsed: {line:?}")));
+        };
+        prop_assert_eq!(consumed, line.len());
+        prop_assert!(value.deviations.contains(Deviation::InvalidHeloName));
+        let (Command::Helo(h) | Command::Ehlo(h) | Command::Lhlo(h)) = &value.command else {
+            return Err(TestCaseError::fail(format!("not a hello: {:?}", value.command)));
+        };
+        prop_assert_eq!(h, &HeloName::Lenient(Text::try_from(name.as_str()).unwrap()));
+        prop_assert_eq!(value.command.to_bytes(), line.as_bytes());
+        prop_assert_eq!(value.command.clone().into_owned(), value.command);
+        let strict = parse_command(line.as_bytes(), &CommandConfig::default());
+        prop_assert!(matches!(strict, Decoded::Invalid { .. }), "{:?}", strict);
     }
 
     #[test]

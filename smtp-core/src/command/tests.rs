@@ -229,6 +229,10 @@ fn strict_known_answers() {
         ("EHLO -bad.example\r\n", Err(501, "5.5.4", 5)),
         ("EHLO [300.1.1.1]\r\n", Err(501, "5.5.4", 6)),
         ("EHLO [IPv6:zz]\r\n", Err(501, "5.5.4", 6)),
+        ("HELO mail.example.com.\r\n", Err(501, "5.5.4", 21)),
+        ("LHLO x-.example\r\n", Err(501, "5.5.4", 5)),
+        ("HELO [bogus literal]\r\n", Err(501, "5.5.4", 11)),
+        ("EHLO two words\r\n", Err(501, "5.5.4", 8)),
         ("MAIL FROM: <a@b>\r\n", Err(501, "5.1.7", 10)),
         ("MAIL FROM:a@b\r\n", Err(501, "5.1.7", 10)),
         ("MAIL TO:<a@b>\r\n", Err(501, "5.5.4", 4)),
@@ -348,7 +352,47 @@ fn lenient_known_answers() {
             Lenient("RCPT TO:<ü@example.org>", &[NonAsciiWithoutSmtputf8]),
         ),
         ("MAIL FROM:<a@b>\r\n", Ok("MAIL FROM:<a@b>")),
+        // HELO names outside the grammar, taken as Postfix takes them (any text).
+        (
+            "EHLO bad_host\r\n",
+            Lenient("EHLO bad_host", &[InvalidHeloName]),
+        ),
+        (
+            "HELO mail.example.com.\r\n",
+            Lenient("HELO mail.example.com.", &[InvalidHeloName]),
+        ),
+        (
+            "LHLO -x-.example\r\n",
+            Lenient("LHLO -x-.example", &[InvalidHeloName]),
+        ),
+        (
+            "HELO [bogus literal]\r\n",
+            Lenient("HELO [bogus literal]", &[InvalidHeloName]),
+        ),
+        (
+            "EHLO [300.1.1.1]\r\n",
+            Lenient("EHLO [300.1.1.1]", &[InvalidHeloName]),
+        ),
+        (
+            "EHLO two words\r\n",
+            Lenient("EHLO two words", &[InvalidHeloName]),
+        ),
+        (
+            "EHLO bad_host  \n",
+            Lenient(
+                "EHLO bad_host",
+                &[TrailingSpace, BareLineFeed, InvalidHeloName],
+            ),
+        ),
+        // Names in the grammar stay hosts, with no deviation; a bare word is a domain.
+        ("HELO localhost\r\n", Ok("HELO localhost")),
+        ("ehlo héllo.example\r\n", Ok("EHLO héllo.example")),
+        ("EHLO [192.0.2.1]\r\n", Ok("EHLO [192.0.2.1]")),
         // Still errors in lenient mode.
+        ("EHLO\r\n", Err(501, "5.5.4", 4)),
+        ("EHLO \r\n", Err(501, "5.5.4", 4)),
+        ("EHLO  bad_host\r\n", Err(501, "5.5.4", 5)),
+        ("EHLO bad\x01host\r\n", Err(501, "5.5.4", 8)),
         ("RCPT TO:<>\r\n", Err(501, "5.1.3", 8)),
         ("MAIL FROM:<a@b> SIZE=1 SIZE=1\r\n", Err(501, "5.5.4", 23)),
     ];
@@ -359,6 +403,23 @@ fn lenient_known_answers() {
 
 #[test]
 fn typed_values() {
+    let lenient = parse_command(b"HELO bad_host\r\n", &CommandConfig::lenient());
+    let Decoded::Complete { value, .. } = lenient else {
+        panic!("{lenient:?}")
+    };
+    let Command::Helo(name) = &value.command else {
+        panic!("{value:?}")
+    };
+    assert_eq!(name.host(), None);
+    assert_eq!(name.to_string(), "bad_host");
+    let strict = parse_command(b"HELO relay.example\r\n", &CommandConfig::lenient());
+    let Decoded::Complete { value, .. } = strict else {
+        panic!("{strict:?}")
+    };
+    let Command::Helo(name) = &value.command else {
+        panic!("{value:?}")
+    };
+    assert!(matches!(name.host(), Some(Host::Domain(d)) if d.as_str() == "relay.example"));
     let config = CommandConfig::default();
     let parse = |s: &'static str| match parse_command(s.as_bytes(), &config) {
         Decoded::Complete { value, .. } => value.command,

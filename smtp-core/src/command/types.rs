@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::address::{Domain, domain};
+use crate::address::{Domain, Host, domain};
 use crate::syntax::{ATEXT, BASE64, ParseResult, SynErr, TEXT, span, str_newtype, utf8};
 use crate::xtext::{XText, xtext};
 
@@ -27,6 +27,67 @@ pub(crate) fn text(input: &[u8]) -> ParseResult<'_, Text<'_>> {
     }
     let s = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;
     Ok((&input[n..], Text::checked(s)))
+}
+
+/// The name a client gives in HELO, EHLO or LHLO.
+///
+/// ```text
+/// helo-name = Domain / address-literal          ; strict (RFC 5321 §4.1.1.1)
+/// helo-name =/ text                             ; lenient: any text, as Postfix takes
+/// ```
+///
+/// Strict mode takes only [`Host`]. Lenient mode also takes what real clients send and the
+/// grammar refuses (`bad_host`, `mail.example.com.`, `-x-.example`, `[bogus literal]`), as Postfix
+/// does without `reject_invalid_helo_hostname`, reporting
+/// [`Deviation::InvalidHeloName`](super::Deviation::InvalidHeloName).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
+pub enum HeloName<'a> {
+    /// A domain or an address literal, as the grammar asks.
+    Host(Host<'a>),
+    /// Any other text (lenient mode only).
+    Lenient(Text<'a>),
+}
+
+impl HeloName<'_> {
+    /// Detaches the value from the input it borrows.
+    pub fn into_owned(self) -> HeloName<'static> {
+        match self {
+            HeloName::Host(h) => HeloName::Host(h.into_owned()),
+            HeloName::Lenient(t) => HeloName::Lenient(t.into_owned()),
+        }
+    }
+
+    /// Writes the name as on the wire.
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            HeloName::Host(h) => h.write_to(out),
+            HeloName::Lenient(t) => t.write_to(out),
+        }
+    }
+
+    /// The name if it follows the grammar.
+    pub fn host(&self) -> Option<&Host<'_>> {
+        match self {
+            HeloName::Host(h) => Some(h),
+            HeloName::Lenient(_) => None,
+        }
+    }
+}
+
+impl<'a> From<Host<'a>> for HeloName<'a> {
+    fn from(h: Host<'a>) -> Self {
+        HeloName::Host(h)
+    }
+}
+
+impl fmt::Display for HeloName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = Vec::new();
+        self.write_to(&mut out);
+        f.write_str(&String::from_utf8_lossy(&out))
+    }
 }
 
 str_newtype!(

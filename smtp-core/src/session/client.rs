@@ -240,7 +240,7 @@ impl ClientSession {
         match expect {
             Expect::Greeting if positive => {
                 self.events.push_back(ClientEvent::Greeting(reply));
-                self.write(&Command::Ehlo(host()), Expect::Ehlo, now);
+                self.write(&Command::Ehlo(host().into()), Expect::Ehlo, now);
             }
             Expect::Ehlo if positive => {
                 self.capabilities = EhloResponse::from_reply(&reply)
@@ -248,7 +248,7 @@ impl ClientSession {
                     .map(EhloResponse::into_owned);
                 self.become_ready(now);
             }
-            Expect::Ehlo => self.write(&Command::Helo(host()), Expect::Helo, now),
+            Expect::Ehlo => self.write(&Command::Helo(host().into()), Expect::Helo, now),
             Expect::Helo if positive => self.become_ready(now),
             Expect::Greeting | Expect::Helo => {
                 self.write(&Command::Quit, Expect::Quit, now);

@@ -228,7 +228,7 @@ impl ServerSession {
             .set_config(Self::command_config(&self.config, false));
     }
 
-    fn hello(&mut self, name: crate::address::Host<'static>, extended: bool) {
+    fn hello(&mut self, name: crate::command::HeloName<'static>, extended: bool) {
         if self.config.ask_hello {
             let event = Event::HelloRequest {
                 name: name.clone(),
@@ -240,7 +240,7 @@ impl ServerSession {
     }
 
     /// Answers HELO/EHLO with `250` and starts over from a greeted state.
-    fn greet(&mut self, name: crate::address::Host<'static>, extended: bool) {
+    fn greet(&mut self, name: crate::command::HeloName<'static>, extended: bool) {
         self.reset_transaction();
         self.hello = Some(extended);
         if extended {

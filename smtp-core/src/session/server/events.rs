@@ -2,8 +2,7 @@
 
 use std::net::IpAddr;
 
-use crate::address::Host;
-use crate::command::{Command, Mail, Rcpt};
+use crate::command::{Command, HeloName, Mail, Rcpt};
 use crate::reply::Reply;
 use crate::transfer::DataSummary;
 
@@ -23,8 +22,8 @@ pub enum Event {
     Client(ClientInfo),
     /// Notice: the client said HELO (`extended` false) or EHLO and was answered `250`.
     Hello {
-        /// The name (or address literal) the client gave.
-        name: Host<'static>,
+        /// The name (or address literal) the client gave; in lenient mode, any text.
+        name: HeloName<'static>,
         /// EHLO rather than HELO.
         extended: bool,
     },
@@ -33,8 +32,8 @@ pub enum Event {
     /// does; its text is not used, the EHLO reply lists the extensions) and then the
     /// [`Event::Hello`] notice; a refusal is sent as given and changes nothing.
     HelloRequest {
-        /// The name (or address literal) the client gave.
-        name: Host<'static>,
+        /// The name (or address literal) the client gave; in lenient mode, any text.
+        name: HeloName<'static>,
         /// EHLO rather than HELO.
         extended: bool,
     },

@@ -49,7 +49,7 @@ pub(super) enum Question {
     /// Serve this client?
     Client,
     /// This HELO/EHLO?
-    Hello(crate::address::Host<'static>, bool),
+    Hello(crate::command::HeloName<'static>, bool),
     /// Start the data of this transaction?
     Data,
     /// This sender?

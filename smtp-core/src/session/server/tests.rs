@@ -699,3 +699,43 @@ fn undeclared_8bit_data_is_accepted_and_reported() {
         assert_eq!(d.messages[0].undeclared_8bit, expected, "{name}");
     }
 }
+
+/// The HELO names a client sends outside the grammar: refused (501) by a strict session, taken
+/// by a lenient one and reported as given.
+#[test]
+fn lenient_sessions_take_helo_names_outside_the_grammar() {
+    use crate::command::HeloName;
+    for (lenient, input, code) in [
+        (false, "EHLO bad_host\r\n", b"501 5.5.4".as_slice()),
+        (false, "HELO mail.example.com.\r\n", b"501 5.5.4"),
+        (true, "EHLO bad_host\r\n", b"250-localhost"),
+        (true, "HELO mail.example.com.\r\n", b"250 localhost"),
+        (true, "HELO [bogus literal]\r\n", b"250 localhost"),
+    ] {
+        let now = Instant::now();
+        let mut server = ServerSession::new(Config { lenient, ..lax() }, now);
+        assert!(matches!(server.poll_event(), Some(Event::Client(_))));
+        server.answer(Answer::Accept, now).unwrap();
+        server.poll_transmit().unwrap();
+        server.handle_input(input.as_bytes(), now);
+        let out = server.poll_transmit().unwrap();
+        assert!(
+            out.starts_with(code),
+            "{input:?}: {}",
+            String::from_utf8_lossy(&out)
+        );
+        let hello = std::iter::from_fn(|| server.poll_event()).find_map(|e| match e {
+            Event::Hello { name, .. } => Some(name),
+            _ => None,
+        });
+        if lenient {
+            let name = input.split_once(' ').unwrap().1.trim_end();
+            assert!(
+                matches!(&hello, Some(HeloName::Lenient(t)) if t.as_str() == name),
+                "{input:?}: {hello:?}"
+            );
+        } else {
+            assert_eq!(hello, None, "{input:?}");
+        }
+    }
+}
