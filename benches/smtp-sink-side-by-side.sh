@@ -56,18 +56,17 @@ trap 'stop_server; rm -rf "$work"' EXIT
 free_ports() {
   python3 -c '
 import random, socket
-found = []
-while len(found) < 2:
-    port = random.randrange(20000, 32000)
+held = []  # kept bound until both are found, so the two ports differ
+while len(held) < 2:
     s = socket.socket()
     try:
-        s.bind(("127.0.0.1", port))
-        found.append(port)
+        s.bind(("127.0.0.1", random.randrange(20000, 32000)))
+        held.append(s)
     except OSError:
-        pass
-    finally:
         s.close()
-print(*found)'
+print(*(s.getsockname()[1] for s in held))
+for s in held:
+    s.close()'
 }
 
 wait_port() {
