@@ -2,7 +2,8 @@
 //! keeps the fastest round of each, which other jobs on the machine can only slow down.
 //!
 //! `cargo run --release -p benches --example ratio [commands|lines|replies|data|classify]`
-//! (`lines`: each line of the command mix timed alone); `core` runs only smtp-core's command
+//! (`lines`: each line of the command mix timed alone; `data-core` / `data-proto` run one side
+//! of `data` alone); `core` runs only smtp-core's command
 //! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's, the
 //! same work, for a profiler or callgrind; `classify-only` runs only bounce-classify over the
 //! development corpus (ten times) and `parse-only` only mail-parser's parse of it.
@@ -176,9 +177,26 @@ fn main() {
         );
         return;
     }
-    if which == "data" {
+    if which.starts_with("data") {
         use smtp_core::transfer::{DataConfig, DataReceiver, DataStatus};
         let wire = benches::data_wire_1mib();
+        if which == "data-core" || which == "data-proto" {
+            // One side alone, 200 times, for a profiler or callgrind.
+            let mut m = Vec::with_capacity(wire.len());
+            for _ in 0..200 {
+                m.clear();
+                if which == "data-core" {
+                    let mut r = DataReceiver::new(DataConfig::default());
+                    let st = r.feed(black_box(&wire), &mut m);
+                    assert!(matches!(st, DataStatus::Done { outcome: Ok(_), .. }));
+                } else {
+                    let mut r = smtp_proto::request::receiver::DataReceiver::new();
+                    assert!(r.ingest(&mut black_box(&wire[..]).iter(), &mut m));
+                }
+                black_box(m.len());
+            }
+            return;
+        }
         let mut m1 = Vec::with_capacity(wire.len());
         let mut m2 = Vec::with_capacity(wire.len());
         let (mut a, mut b) = (f64::MAX, f64::MAX);

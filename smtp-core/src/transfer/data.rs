@@ -227,10 +227,11 @@ fn check_chunk(window: &Window) -> Fold {
 }
 
 /// [`check_chunk`] fused with appending the chunk to `out`: one pass over the data instead of a
-/// check and a copy.
+/// check and a copy. Returns whether the chunk is plain; one fold for both findings, so that a
+/// plain chunk costs one reduction ([`check_chunk`] tells which, for the rare chunk that is not).
 #[inline]
-fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> Fold {
-    let (mut odd, mut dot) = (0u8, 0u8);
+fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> bool {
+    let mut odd = 0u8;
     out.extend(
         window[..CHUNK]
             .iter()
@@ -238,12 +239,11 @@ fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> Fold {
             .zip(&window[2..])
             .map(|((&t, &n), &a)| {
                 let cr = t == b'\r';
-                odd |= u8::from(cr != (n == b'\n'));
-                dot |= u8::from(cr & (a == b'.'));
+                odd |= u8::from(cr != (n == b'\n')) | u8::from(cr & (a == b'.'));
                 t
             }),
     );
-    Fold::new(odd, dot)
+    odd == 0
 }
 
 /// Checks up to `chunks` whole chunks at the start of `input` (which holds at least [`PEEK`]
@@ -269,9 +269,8 @@ fn check_chunks(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
 fn copy_chunks(out: &mut Vec<u8>, input: &&[u8], chunks: usize) -> (usize, Option<Fold>) {
     for k in 0..chunks {
         let at = k * CHUNK;
-        let fold = copy_chunk(out, window(input, at));
-        if fold.odd_line_end || fold.dot_line {
-            return (k, Some(fold));
+        if !copy_chunk(out, window(input, at)) {
+            return (k, Some(check_chunk(window(input, at))));
         }
     }
     (chunks, None)

@@ -421,6 +421,53 @@ fn receive_plain_sink(config: DataConfig, wire: &[u8], cuts: &[usize]) -> Receiv
     }
 }
 
+/// Dot lines with their dot at every offset around the first chunk boundaries of the fused scan,
+/// alone and in runs of short lines (several in one chunk), stuffed, bare after the dot, or the
+/// end of data: a `Vec` sink (unstuffed in place) and a plain sink receive what the reference
+/// says, under every size limit near the message size.
+#[test]
+fn dot_lines_at_every_offset_around_chunk_boundaries() {
+    let dot_lines: [&[u8]; 5] = [
+        b"..x\r\n",
+        b"..\r\n..\r\n.y\r\n..z\r\n",
+        b".\r\n",
+        b".\rw\r\n",
+        b".\nv\r\n",
+    ];
+    let plain =
+        b"plain line of text, long enough to fill a chunk or two of the scan\r\n".repeat(12);
+    for at in 0..560 {
+        for dots in dot_lines {
+            let mut wire = vec![b'a'; at];
+            wire.extend_from_slice(b"\r\n");
+            wire.extend_from_slice(dots);
+            wire.extend_from_slice(&plain);
+            wire.extend_from_slice(b".\r\nQUIT\r\n");
+            let keep = policy(LineEndPolicy::Keep);
+            let whole = receive(keep, &wire);
+            let (end, lines, _, _) = reference(&wire).expect("the wire has an end");
+            assert_eq!(whole.consumed, Some(end), "at {at} {dots:?}");
+            assert_eq!(whole.message, join(&lines, b""), "at {at} {dots:?}");
+            assert_eq!(
+                receive_plain_sink(keep, &wire, &[]),
+                whole,
+                "at {at} {dots:?}"
+            );
+            let size = whole.message.len() as u64;
+            for max_size in [size.saturating_sub(1), size, size + 1] {
+                let limited = config(LineEndPolicy::Keep, LineEndPolicy::Keep, max_size);
+                let vec = receive(limited, &wire);
+                assert_eq!(
+                    receive_plain_sink(limited, &wire, &[]),
+                    vec,
+                    "at {at} {dots:?}"
+                );
+                assert_eq!(vec.outcome.unwrap().is_ok(), max_size >= size);
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
