@@ -145,8 +145,12 @@ pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
     let high = chunks
         .iter()
         .fold(0u64, |acc, c| acc | u64::from_le_bytes(*c));
-    let tail_high = tail.iter().fold(0u8, |acc, b| acc | b);
-    high & 0x8080_8080_8080_8080 == 0 && tail_high < 0x80
+    // The last bytes: within the last eight when there are eight (read again, without a loop).
+    let tail_high = match bytes.last_chunk::<8>() {
+        Some(last) => u64::from_le_bytes(*last),
+        None => tail.iter().fold(0u64, |acc, b| acc | u64::from(*b)),
+    };
+    (high | tail_high) & 0x8080_8080_8080_8080 == 0
 }
 
 /// Case-insensitive equality of a token with a name made of letters, digits and `-`, for a
@@ -233,9 +237,11 @@ impl<'a> Src<'a> {
             // The token's position in the line; a token from elsewhere gives an out-of-range
             // position, which `get` refuses.
             let start = (token.as_ptr() as usize).wrapping_sub(self.bytes.as_ptr() as usize);
-            if let Some(s) = start
+            // Two inlined splits rather than `str::get`, which is not inlined here.
+            if let Some((_, s)) = start
                 .checked_add(token.len())
-                .and_then(|end| text.get(start..end))
+                .and_then(|end| text.split_at_checked(end))
+                .and_then(|(head, _)| head.split_at_checked(start))
             {
                 debug_assert_eq!(s.as_bytes(), token);
                 return Ok(s);

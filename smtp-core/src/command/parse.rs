@@ -457,7 +457,7 @@ fn keyword_colon<'a>(
     dev: &mut Deviations,
 ) -> ParseResult<'a, ()> {
     let k = keyword.len();
-    let ok = args.len() > k && args[0] == b' ' && args[1..=k].eq_ignore_ascii_case(keyword);
+    let ok = args.len() > k && args[0] == b' ' && args[1..k + 1].eq_ignore_ascii_case(keyword);
     if !ok {
         return Err(SynErr::syntax(args));
     }

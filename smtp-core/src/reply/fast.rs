@@ -183,9 +183,29 @@ impl<'a> Framed<'a> {
     /// The reply and the input after it; `None` when a status disagrees with the reply code and
     /// `config` rejects that.
     pub(crate) fn reply(&self, config: &ReplyConfig) -> Option<(Reply<'a>, &'a [u8])> {
-        let mut lines = Vec::with_capacity(self.count);
+        let mut lines: Vec<ReplyLine<'a>> = Vec::with_capacity(self.count);
         for i in 0..self.count {
-            let line = ReplyLine::from_text(Some(Cow::Borrowed(self.text(i))));
+            let text = self.text(i);
+            // Lines of one reply usually repeat the status of the line before (`550-5.1.1 `):
+            // when this one starts with the same six bytes, status and space, it has the same
+            // status (the parse reads no further than that space; the sixth byte is checked to be
+            // the space, as `5.1.10` ending a text also has six bytes), so it is not parsed again.
+            // The status agreed with the reply code on the line before.
+            if let Some(prev) = lines.last()
+                && prev.status_len == 6
+                && let Some(prev_text) = prev.text_cow()
+                && prev_text.as_bytes()[5] == b' '
+                && text.as_bytes().first_chunk::<6>() == prev_text.as_bytes().first_chunk::<6>()
+            {
+                let line = ReplyLine {
+                    text: Some(Cow::Borrowed(text)),
+                    status: prev.status,
+                    status_len: 6,
+                };
+                lines.push(line);
+                continue;
+            }
+            let line = ReplyLine::from_text(Some(Cow::Borrowed(text)));
             if let Some(status) = line.status()
                 && config.status_check == StatusCheck::Reject
                 && !status.agrees_with_reply_code(self.code.get())

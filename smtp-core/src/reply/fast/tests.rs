@@ -45,6 +45,57 @@ fn takes_well_formed_replies_and_leaves_the_rest() {
     assert!(framed.reply(&report).is_some());
 }
 
+#[test]
+fn a_status_repeated_from_the_line_before_is_the_same_as_parsed() {
+    let config = ReplyConfig::default();
+    let report = ReplyConfig {
+        status_check: StatusCheck::Report,
+        ..ReplyConfig::default()
+    };
+    let cases: [&[u8]; 6] = [
+        b"550-5.1.1 a\r\n550-5.1.1 b\r\n550 5.1.1 c\r\n",
+        b"550-5.1.1 a\r\n550-5.1.2 b\r\n550 5.1.1\r\n",
+        // Six bytes without the space: `5.1.10` ends the text, the next line is `5.1.100`.
+        b"550-5.1.10\r\n550 5.1.100 x\r\n",
+        b"550-5.1.1 a\r\n550 5.1.1x\r\n",
+        b"550-5.1.1 a\r\n550 5.1.1.2 b\r\n",
+        b"250-2.1.1 a\r\n250 5.1.1 b\r\n",
+    ];
+    for input in cases {
+        for config in [&config, &report] {
+            let framed = frame(input, config).map(|f| f.reply(config));
+            let lines = parse_lines(input, config);
+            let fast = framed.flatten().map(|(reply, _)| reply);
+            match (&fast, &lines) {
+                (Some(fast), Ok((lines, _))) => {
+                    let statuses = |r: &Reply<'_>| {
+                        r.lines()
+                            .iter()
+                            .map(|l| (l.status(), l.message().to_owned()))
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(statuses(fast), statuses(lines), "{input:?}");
+                    assert_eq!(fast, lines, "{input:?}");
+                }
+                (None, _) => assert!(lines.is_err() || config.status_check != StatusCheck::Report),
+                (Some(_), Err(e)) => {
+                    panic!("{input:?}: fast path took what the reader rejects: {e:?}")
+                }
+            }
+        }
+    }
+    let (reply, _) = parse_reply(b"550-5.1.10\r\n550 5.1.100 x\r\n", &config).unwrap();
+    let statuses: Vec<_> = reply
+        .lines()
+        .iter()
+        .map(|l| l.status().map(|s| s.to_string()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [Some("5.1.10".to_owned()), Some("5.1.100".to_owned())]
+    );
+}
+
 /// Bytes shaped like replies, with every kind of defect now and then.
 fn reply_like() -> impl Strategy<Value = Vec<u8>> {
     let code = prop_oneof![
