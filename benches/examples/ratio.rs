@@ -5,7 +5,8 @@
 //! (`lines`: each line of the command mix timed alone; `data-core` / `data-proto` run one side
 //! of `data` alone); `core` runs only smtp-core's command
 //! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's, the
-//! same work, for a profiler or callgrind; `classify-only` runs only bounce-classify over the
+//! same work, for a profiler or callgrind; `mix-dist` prints the spread of 400 interleaved
+//! command-mix rounds per side (min, quartiles, mean, paired ratios); `classify-only` runs only bounce-classify over the
 //! development corpus (ten times) and `parse-only` only mail-parser's parse of it.
 
 use benches::{COMMAND_MIX, pipelined_stream};
@@ -223,6 +224,41 @@ fn main() {
             b * 1e6,
             b / a
         );
+        return;
+    }
+    if which == "mix-dist" {
+        // The command mix in 400 interleaved rounds of 2,000 iterations per side: the spread of
+        // the round times (min, quartiles, mean) and the median of the paired ratios, each
+        // proto round over the core round just before it (same machine state).
+        let round = |f: &dyn Fn()| {
+            let t = Instant::now();
+            for _ in 0..2000 {
+                f();
+            }
+            t.elapsed().as_secs_f64() / 2000.0 * 1e6
+        };
+        let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..400 {
+            let x = round(&mix_core);
+            let y = round(&mix_proto);
+            a.push(x);
+            b.push(y);
+            r.push(y / x);
+        }
+        let stats = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            let n = v.len();
+            let mean = v.iter().sum::<f64>() / n as f64;
+            (v[0], v[n / 4], v[n / 2], v[3 * n / 4], mean)
+        };
+        for (name, v) in [("core ", &mut a), ("proto", &mut b)] {
+            let (min, q1, med, q3, mean) = stats(v);
+            println!(
+                "{name} us: min {min:.3} q1 {q1:.3} median {med:.3} q3 {q3:.3} mean {mean:.3}"
+            );
+        }
+        let (min, q1, med, q3, _) = stats(&mut r);
+        println!("paired ratio: min {min:.2} q1 {q1:.2} median {med:.2} q3 {q3:.2}");
         return;
     }
     if which == "replies" || which.starts_with("ehlo-") || which.starts_with("error-") {
