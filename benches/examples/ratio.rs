@@ -226,16 +226,29 @@ fn main() {
         );
         return;
     }
-    if which == "mix-dist" {
+    if which == "mix-dist" || which == "mix-dist-raw" {
         // The command mix in 400 interleaved rounds of 2,000 iterations per side: the spread of
         // the round times (min, quartiles, mean) and the median of the paired ratios, each
         // proto round over the core round just before it (same machine state).
+        // On-CPU time of this thread (ns), from the scheduler: a round's wall time minus this
+        // is time spent waiting while another process ran.
+        let on_cpu = || {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()
+                .and_then(|s| s.split(' ').next()?.parse::<f64>().ok())
+                .unwrap_or(f64::NAN)
+        };
         let round = |f: &dyn Fn()| {
+            let c = on_cpu();
             let t = Instant::now();
             for _ in 0..2000 {
                 f();
             }
-            t.elapsed().as_secs_f64() / 2000.0 * 1e6
+            let wall = t.elapsed().as_secs_f64() / 2000.0 * 1e6;
+            if which == "mix-dist-raw" {
+                print!("{wall:.3} {:.3} ", (on_cpu() - c) / 2000.0 / 1e3);
+            }
+            wall
         };
         let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..400 {
@@ -244,6 +257,9 @@ fn main() {
             a.push(x);
             b.push(y);
             r.push(y / x);
+            if which == "mix-dist-raw" {
+                println!();
+            }
         }
         let stats = |v: &mut Vec<f64>| {
             v.sort_by(f64::total_cmp);
