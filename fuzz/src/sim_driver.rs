@@ -161,8 +161,10 @@ pub fn run(data: &[u8]) {
             for step in &steps {
                 match step {
                     Step::Write(bytes) => {
+                        // The server closed (QUIT, 421, a dropped connection): nothing
+                        // more to send; the reader ends at its end of file.
                         if to_server.write_all(bytes).await.is_err() {
-                            return;
+                            break;
                         }
                         // Let the driver read this piece on its own.
                         for _ in 0..4 {
