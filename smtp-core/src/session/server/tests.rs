@@ -479,18 +479,15 @@ fn binary_garbage_never_breaks_the_reply_discipline() {
     }
 }
 
-/// Runs `input` through a session that asks about HELO and DATA, answering each
-/// `HelloRequest`/`DataRequest` from `answers` in order (other questions are accepted); returns
-/// what went on the wire after the greeting.
-fn asked(input: &[u8], answers: &[Option<&str>]) -> String {
-    let now = Instant::now();
-    let config = Config {
-        ask_hello: true,
-        ask_data: true,
-        ..lax()
-    };
-    let mut s = ServerSession::new(config, now);
-    let mut answers = answers.iter();
+/// Feeds `input` (one read) to `s`, answering each event for which `decide` gives an answer
+/// (`None`: not a question, nothing to answer), until the session has nothing more to say;
+/// returns what went on the wire after the greeting.
+pub(super) fn drive(
+    s: &mut ServerSession,
+    now: Instant,
+    input: &[u8],
+    mut decide: impl FnMut(&Event) -> Option<Answer>,
+) -> String {
     let mut wire = Vec::new();
     let mut fed = false;
     loop {
@@ -505,27 +502,48 @@ fn asked(input: &[u8], answers: &[Option<&str>]) -> String {
             s.handle_input(input, now);
             continue;
         };
-        let answer = match event {
-            Event::HelloRequest { .. } | Event::DataRequest => match answers.next() {
-                Some(Some(text)) => {
-                    let (reply, _) = crate::reply::parse_reply(
-                        text.as_bytes(),
-                        &crate::reply::ReplyConfig::default(),
-                    )
-                    .unwrap();
-                    Answer::Reply(reply.into_owned())
-                }
-                _ => Answer::Accept,
-            },
-            Event::Client(_) | Event::Sender(_) | Event::Recipient(_) | Event::Message(_) => {
-                Answer::Accept
-            }
-            _ => continue,
-        };
-        s.answer(answer, now).unwrap();
+        if let Some(answer) = decide(&event) {
+            s.answer(answer, now).unwrap();
+        }
     }
     let text = String::from_utf8(wire).unwrap();
     text.split_once("\r\n").unwrap().1.to_owned()
+}
+
+/// The answer a test scripts: `Some(reply text)` sends that reply, `None` accepts.
+pub(super) fn scripted(text: Option<&str>) -> Answer {
+    match text {
+        Some(text) => {
+            let (reply, _) =
+                crate::reply::parse_reply(text.as_bytes(), &crate::reply::ReplyConfig::default())
+                    .unwrap();
+            Answer::Reply(reply.into_owned())
+        }
+        None => Answer::Accept,
+    }
+}
+
+/// Runs `input` through a session that asks about HELO and DATA, answering each
+/// `HelloRequest`/`DataRequest` from `answers` in order (other questions are accepted); returns
+/// what went on the wire after the greeting.
+fn asked(input: &[u8], answers: &[Option<&str>]) -> String {
+    let now = Instant::now();
+    let config = Config {
+        ask_hello: true,
+        ask_data: true,
+        ..lax()
+    };
+    let mut s = ServerSession::new(config, now);
+    let mut answers = answers.iter();
+    drive(&mut s, now, input, |event| match event {
+        Event::HelloRequest { .. } | Event::DataRequest => {
+            Some(scripted(answers.next().copied().flatten()))
+        }
+        Event::Client(_) | Event::Sender(_) | Event::Recipient(_) | Event::Message(_) => {
+            Some(Answer::Accept)
+        }
+        _ => None,
+    })
 }
 
 /// Input, the answers to the HELO/DATA questions (`None`: accept), and the wire after the greeting.

@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use super::super::*;
-use super::lax;
+use super::{drive, lax, scripted};
 
 /// Runs `input` (one read) through a session with `ask_commands`, answering each
 /// `CommandRequest` from `answers` in order (`None`: the session's own answer) and accepting
@@ -18,48 +18,21 @@ fn run(
     let mut s = ServerSession::new(config, now);
     let mut answers = answers.iter();
     let mut asked = Vec::new();
-    let mut wire = Vec::new();
-    let mut fed = false;
-    loop {
-        while let Some(out) = s.poll_transmit() {
-            wire.extend_from_slice(&out);
+    let wire = drive(&mut s, now, input, |event| match event {
+        Event::CommandRequest(command) => {
+            let mut line = Vec::new();
+            command.write_to(&mut line);
+            asked.push(String::from_utf8(line).unwrap().trim_end().to_owned());
+            let text = answers.next().expect("an answer for each question");
+            Some(scripted(*text))
         }
-        let Some(event) = s.poll_event() else {
-            if fed {
-                break;
-            }
-            fed = true;
-            s.handle_input(input, now);
-            continue;
-        };
-        let answer = match event {
-            Event::CommandRequest(command) => {
-                let mut line = Vec::new();
-                command.write_to(&mut line);
-                let line = String::from_utf8(line).unwrap();
-                asked.push(line.trim_end().to_owned());
-                match answers.next().expect("an answer for each question") {
-                    Some(text) => {
-                        let (reply, _) = crate::reply::parse_reply(
-                            text.as_bytes(),
-                            &crate::reply::ReplyConfig::default(),
-                        )
-                        .unwrap();
-                        Answer::Reply(reply.into_owned())
-                    }
-                    None => Answer::Accept,
-                }
-            }
-            Event::Client(_) | Event::Sender(_) | Event::Recipient(_) | Event::Message(_) => {
-                Answer::Accept
-            }
-            _ => continue,
-        };
-        s.answer(answer, now).unwrap();
-    }
+        Event::Client(_) | Event::Sender(_) | Event::Recipient(_) | Event::Message(_) => {
+            Some(Answer::Accept)
+        }
+        _ => None,
+    });
     assert!(answers.next().is_none(), "every answer used");
-    let text = String::from_utf8(wire).unwrap();
-    (asked, text.split_once("\r\n").unwrap().1.to_owned(), s)
+    (asked, wire, s)
 }
 
 fn asking() -> Config {
