@@ -29,6 +29,33 @@ async fn settled(sim: &SmtpSim, n: usize) -> Vec<OutboxEntry> {
     .unwrap_or_else(|_| panic!("reports not settled: {:?}", sim.outbox()))
 }
 
+/// One message to the SES simulator's out-of-office address: accepted, then answered with an
+/// auto-reply to `app@shop.example`.
+fn ooto_message() -> Outgoing {
+    Outgoing::new(
+        "app@shop.example",
+        &["ooto@simulator.amazonses.com"],
+        b"Subject: hi\r\n\r\nx\r\n".to_vec(),
+    )
+    .unwrap()
+}
+
+/// The sender's MTA, playing `scenario`, and a simulator that delivers its reports there,
+/// trying a deferred report once more after `retry`.
+async fn mta_and_sim(
+    scenario: smtp_sim::scenario::Scenario,
+    retry: Duration,
+) -> (SmtpSim, SmtpSim) {
+    let mta = SmtpSim::builder().scenario(scenario).start().await.unwrap();
+    let sim = SmtpSim::builder()
+        .deliver_reports(mta.smtp_addr().to_string())
+        .report_retries(vec![retry])
+        .start()
+        .await
+        .unwrap();
+    (mta, sim)
+}
+
 #[tokio::test]
 async fn reports_reach_the_senders_mta_with_the_null_sender() {
     let mta = SmtpSim::builder().seed(2).start().await.unwrap();
@@ -124,13 +151,7 @@ async fn an_unreachable_host_fails_the_report_with_the_error() {
         .start()
         .await
         .unwrap();
-    let message = Outgoing::new(
-        "app@shop.example",
-        &["ooto@simulator.amazonses.com"],
-        b"Subject: hi\r\n\r\nx\r\n".to_vec(),
-    )
-    .unwrap();
-    let deliveries = send_session(sim.smtp_addr(), vec![message]).await;
+    let deliveries = send_session(sim.smtp_addr(), vec![ooto_message()]).await;
     assert!(deliveries[0].delivered());
     let outbox = settled(&sim, 1).await;
     assert_eq!(outbox[0].state, OutboxState::Failed);
@@ -154,20 +175,8 @@ expect = { reason = "systemerror" }
         Some("defers-once.toml"),
     )
     .unwrap();
-    let mta = SmtpSim::builder().scenario(scenario).start().await.unwrap();
-    let sim = SmtpSim::builder()
-        .deliver_reports(mta.smtp_addr().to_string())
-        .report_retries(vec![Duration::from_millis(200)])
-        .start()
-        .await
-        .unwrap();
-    let message = Outgoing::new(
-        "app@shop.example",
-        &["ooto@simulator.amazonses.com"],
-        b"Subject: hi\r\n\r\nx\r\n".to_vec(),
-    )
-    .unwrap();
-    let deliveries = send_session(sim.smtp_addr(), vec![message]).await;
+    let (mta, sim) = mta_and_sim(scenario, Duration::from_millis(200)).await;
+    let deliveries = send_session(sim.smtp_addr(), vec![ooto_message()]).await;
     assert!(deliveries[0].delivered());
     let outbox = settled(&sim, 1).await;
     assert_eq!(outbox[0].state, OutboxState::Sent, "{:?}", outbox[0]);
@@ -204,20 +213,8 @@ expect = { reason = "mailboxfull" }
         Some("defers-always.toml"),
     )
     .unwrap();
-    let mta = SmtpSim::builder().scenario(scenario).start().await.unwrap();
-    let sim = SmtpSim::builder()
-        .deliver_reports(mta.smtp_addr().to_string())
-        .report_retries(vec![Duration::from_millis(100)])
-        .start()
-        .await
-        .unwrap();
-    let message = Outgoing::new(
-        "app@shop.example",
-        &["ooto@simulator.amazonses.com"],
-        b"Subject: hi\r\n\r\nx\r\n".to_vec(),
-    )
-    .unwrap();
-    send_session(sim.smtp_addr(), vec![message]).await;
+    let (mta, sim) = mta_and_sim(scenario, Duration::from_millis(100)).await;
+    send_session(sim.smtp_addr(), vec![ooto_message()]).await;
     let outbox = settled(&sim, 1).await;
     assert_eq!(outbox[0].state, OutboxState::Failed);
     let reply = outbox[0].delivery.as_deref().unwrap();
