@@ -27,6 +27,9 @@ pub(crate) struct Message {
     /// Per header field, in order: where its name ends and its value ends in `header_text`
     /// (each starts where the previous piece ends).
     header_ends: Vec<(usize, usize)>,
+    /// One bit per field name present ([`name_bit`]): most lookups are for fields a message
+    /// does not have (`X-Mlserver`, `X-Autoreply`, …), and this answers them without a scan.
+    header_names: u64,
     /// `type/subtype` of the top-level part, lower-case.
     pub(crate) content_type: String,
     /// The `report-type` parameter of a `multipart/report`, lower-case.
@@ -68,7 +71,15 @@ impl Message {
 
     /// The first top-level header `name` (lower-case), if any.
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        if !self.may_have_header(name) {
+            return None;
+        }
         self.headers().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// False when no top-level field is named `name` (lower-case); true when one may be.
+    pub(crate) fn may_have_header(&self, name: &str) -> bool {
+        self.header_names & name_bit(name) != 0
     }
 
     /// Adds a header field: `name` lower-cased, `value` unfolded.
@@ -77,6 +88,7 @@ impl Message {
         self.header_text.push_str(name);
         self.header_text[start..].make_ascii_lowercase();
         let name_end = self.header_text.len();
+        self.header_names |= name_bit(&self.header_text[start..name_end]);
         unfold_into(&mut self.header_text, value);
         self.header_ends.push((name_end, self.header_text.len()));
     }
@@ -109,6 +121,15 @@ impl Message {
     pub(crate) fn original_header(&self, name: &str) -> Option<String> {
         header_in_block(&self.original_headers, name)
     }
+}
+
+/// The bit of [`Message::header_names`] for a field name: a hash of its length and two of its
+/// bytes. Different names may share a bit (then a lookup scans as it would without it).
+fn name_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let (mid, last) = (b.get(b.len() / 2), b.last());
+    let h = b.len() * 7 + usize::from(*mid.unwrap_or(&0)) * 3 + usize::from(*last.unwrap_or(&0));
+    1 << (h % 64)
 }
 
 /// Makes line ends LF: CRLF and lone CR both become LF. Also drops an mbox `From ` line at the

@@ -11,8 +11,10 @@ use crate::reason::Reason;
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let body = &msg.notice;
     let at = crate::scan::find(body, "{\"notificationType\"").or_else(|| {
-        body.find('{')
-            .filter(|_| crate::scan::contains(body, "\"notificationType\""))
+        // The key's presence first: it is rare, and a memmem search is cheaper than a `{`.
+        crate::scan::contains(body, "\"notificationType\"")
+            .then(|| memchr::memchr(b'{', body.as_bytes()))
+            .flatten()
     })?;
     let v = first_json(&body[at..]).or_else(|| {
         // Sendmail splits lines longer than its limit with `!`, a line break and a space; undo

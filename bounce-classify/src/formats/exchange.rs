@@ -69,14 +69,14 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice_lower();
     let mut recipients = if let Some(start) = after_any(lower, LEGACY_LISTS) {
         legacy(msg, start)
-    } else if lower.contains(ADMIN) && MODERN_LISTS.iter().any(|m| lower.contains(m)) {
+    } else if scan::contains(lower, ADMIN) && MODERN_LISTS.iter().any(|m| scan::contains(lower, m)) {
         modern(msg, lower)
     } else {
         return None;
     };
     // A non-delivery report: the message was not delivered and will not be retried; a delay
     // notice is an `Action: delayed` report.
-    let delayed = lower.contains(DELAYED);
+    let delayed = scan::contains(lower, DELAYED);
     for f in &mut recipients {
         if delayed {
             f.action = Some("delayed".to_string());
@@ -164,10 +164,10 @@ fn entry_line(line: &str) -> Option<String> {
 
 /// Exchange 2007 and later, without a DSN part.
 fn modern(msg: &Message, lower: &str) -> Vec<Found> {
-    let admin_at = lower.find(ADMIN).map_or(lower.len(), |i| i + ADMIN.len());
+    let admin_at = scan::find(lower, ADMIN).map_or(lower.len(), |i| i + ADMIN.len());
     let admin_end = ADMIN_ENDS
         .iter()
-        .filter_map(|m| lower[admin_at..].find(m))
+        .filter_map(|m| scan::find(&lower[admin_at..], m))
         .min()
         .map_or(lower.len(), |i| admin_at + i);
     let user_at = after_any(lower, MODERN_LISTS).unwrap_or(0);

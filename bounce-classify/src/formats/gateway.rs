@@ -103,9 +103,12 @@ fn contains_ci(hay: &str, needle: &str) -> bool {
 pub(crate) fn product(msg: &Message) -> Option<&'static str> {
     PRODUCTS.iter().find_map(|(name, place, marker)| {
         let hit = match place {
-            Place::Header(h) => msg
-                .headers()
-                .any(|(n, v)| n == *h && contains_ci(v, marker)),
+            Place::Header(h) => {
+                msg.may_have_header(h)
+                    && msg
+                        .headers()
+                        .any(|(n, v)| n == *h && contains_ci(v, marker))
+            }
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
                 let end = msg.notice_end();

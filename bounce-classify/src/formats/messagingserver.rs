@@ -39,11 +39,11 @@ const DELAYED: &[&str] = &["will continue to try", "has been delayed"];
 /// Decodes a Messaging Server report.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice_lower();
-    if !lower.contains(MARKER) {
+    if !scan::contains(lower, MARKER) {
         return None;
     }
-    let start = LISTS.iter().filter_map(|m| lower.find(m)).min()?;
-    let delayed = DELAYED.iter().any(|m| lower[start..].contains(m));
+    let start = LISTS.iter().filter_map(|m| scan::find(lower, m)).min()?;
+    let delayed = DELAYED.iter().any(|m| scan::contains(&lower[start..], m));
     let end = start + scan::original_start(&msg.notice[start..]);
     let mut entries: Vec<Entry> = Vec::new();
     for line in msg.notice[start..end].lines() {

@@ -44,9 +44,9 @@ const BECAUSE: &str = "because:";
 /// Decodes a Lotus Notes or Domino bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice_lower();
-    let mut recipients = if let Some(at) = lower.find(REASONS) {
+    let mut recipients = if let Some(at) = scan::find(lower, REASONS) {
         failure_reasons(msg, lower, at)
-    } else if lower.contains(NOT_DELIVERED) && lower.contains(BECAUSE) {
+    } else if scan::contains(lower, NOT_DELIVERED) && scan::contains(lower, BECAUSE) {
         not_delivered(msg, lower)
     } else {
         return None;
@@ -91,9 +91,9 @@ fn failure_reasons(msg: &Message, lower: &str, at: usize) -> Vec<Found> {
 fn not_delivered(msg: &Message, lower: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     let mut from = 0;
-    while let Some(i) = lower[from..].find(NOT_DELIVERED) {
+    while let Some(i) = scan::find(&lower[from..], NOT_DELIVERED) {
         let list_at = from + i + NOT_DELIVERED.len();
-        let Some(b) = lower[list_at..].find(BECAUSE) else {
+        let Some(b) = scan::find(&lower[list_at..], BECAUSE) else {
             break;
         };
         let because_at = list_at + b + BECAUSE.len();

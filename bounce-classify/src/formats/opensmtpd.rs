@@ -40,16 +40,16 @@ const DELAYED: &[&str] = &[
 /// Decodes an OpenSMTPD bounce.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice_lower();
-    if !lower.contains(MARKER) {
+    if !scan::contains(lower, MARKER) {
         return None;
     }
-    let start = lower.find(LIST)? + LIST.len();
+    let start = scan::find(lower, LIST)? + LIST.len();
     let end = ENDS
         .iter()
-        .filter_map(|m| lower[start..].find(m))
+        .filter_map(|m| scan::find(&lower[start..], m))
         .min()
         .map_or(lower.len(), |i| start + i);
-    let delayed = DELAYED.iter().any(|m| lower.contains(m));
+    let delayed = DELAYED.iter().any(|m| scan::contains(lower, m));
     let mut entries: Vec<(String, String)> = Vec::new();
     for line in msg.notice[start..end].lines() {
         match entry(line) {
