@@ -163,7 +163,10 @@ fn recipient_report(f: Found, format: &str, reporting_mta: Option<&str>) -> Reci
     };
     let (decision, ses) = decision::decide(verdict.reason, permanent);
     let mut diagnostic: String = scan::words(&f.diagnostic);
-    if let Some((i, _)) = diagnostic.char_indices().nth(MAX_DIAGNOSTIC) {
+    // (A text of at most MAX_DIAGNOSTIC bytes has at most as many characters.)
+    if diagnostic.len() > MAX_DIAGNOSTIC
+        && let Some((i, _)) = diagnostic.char_indices().nth(MAX_DIAGNOSTIC)
+    {
         diagnostic.truncate(i);
     }
     RecipientReport {

@@ -28,20 +28,35 @@ pub(crate) fn phrases<'a>(phrases: impl IntoIterator<Item = &'a str>) -> AhoCora
 /// once (per thread) and kept: a `'static` needle never changes and is never freed, so its
 /// address and length name it.
 pub(crate) fn find(hay: &str, needle: &'static str) -> Option<usize> {
-    type Finders = RefCell<Vec<((usize, usize), memchr::memmem::Finder<'static>)>>;
+    /// Slots of the per-thread table (a power of two, well above the number of needles).
+    const SLOTS: usize = 256;
+    type Finders = RefCell<Vec<Option<((usize, usize), memchr::memmem::Finder<'static>)>>>;
     thread_local! {
         static FINDERS: Finders = const { RefCell::new(Vec::new()) };
     }
     let key = (needle.as_ptr() as usize, needle.len());
+    // Open addressing on a hash of the address: one probe for almost every needle, instead of
+    // a walk along all the needles seen so far.
+    let start = (key.0 ^ key.1).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (usize::BITS - 8);
     FINDERS.with_borrow_mut(|finders| {
-        let at = match finders.iter().position(|(k, _)| *k == key) {
-            Some(at) => at,
-            None => {
-                finders.push((key, memchr::memmem::Finder::new(needle.as_bytes())));
-                finders.len() - 1
+        if finders.is_empty() {
+            finders.resize_with(SLOTS, || None);
+        }
+        for probe in 0..SLOTS {
+            let at = (start + probe) % SLOTS;
+            match &finders[at] {
+                Some((k, f)) if *k == key => return f.find(hay.as_bytes()),
+                Some(_) => continue,
+                None => {
+                    let f = memchr::memmem::Finder::new(needle.as_bytes());
+                    let found = f.find(hay.as_bytes());
+                    finders[at] = Some((key, f));
+                    return found;
+                }
             }
-        };
-        finders[at].1.find(hay.as_bytes())
+        }
+        // Table full (more needles than slots): search without keeping the searcher.
+        memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
     })
 }
 
@@ -422,9 +437,13 @@ pub(crate) fn original_start_in(text: &str, lower: &str) -> usize {
                 "----- transcript of session follows",
             )
         });
-    // A header name counts at the start of its line (after white space only).
+    // A header name counts at the start of its line (after white space only). Only the lines
+    // before the marker's can move the start up: a header found on the marker's line or after
+    // it starts no earlier (and no pattern spans a line end, so the matches before a line
+    // start are the same whether the search goes on past it or not).
+    let header_end = marker.unwrap_or(text.len()).max(from);
     let header = HEADERS_AC
-        .find_iter(&lower[from..])
+        .find_iter(&lower[from..header_end])
         .map(|m| (line_start(from + m.start()), from + m.start()))
         .find(|&(ls, at)| text[ls..at].trim_start().is_empty())
         .map(|(ls, _)| ls);

@@ -137,7 +137,7 @@ fn listed(msg: &Message) -> Vec<Found> {
 fn is_exim_sender(msg: &Message) -> bool {
     let exim_received = msg
         .headers()
-        .any(|(n, v)| n == "received" && v.contains("(Exim "));
+        .any(|(n, v)| n == "received" && scan::contains(v, "(Exim "));
     (msg.header("x-failed-recipients").is_some() || exim_received)
         && msg
             .from()
