@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 
+mod returned;
+
 /// Input larger than this is cut before MIME parsing; a bounce's report sits at its start and
 /// the rest is the returned message. Keeps time and memory bounded.
 pub(crate) const MAX_INPUT: usize = 8 * 1024 * 1024;
@@ -185,8 +187,26 @@ static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
 
 /// Parses a message. `None` when mail-parser finds no message at all.
 pub(crate) fn read(input: &[u8]) -> Option<Message> {
+    read_with(input, true)
+}
+
+/// [`read`], with the returned message's body left out of the parse when that reads the same
+/// (`message/returned.rs`) if `lean`, else always parsed (the tests compare the two).
+fn read_with(input: &[u8], lean: bool) -> Option<Message> {
     let bytes = normalize(input);
-    let parsed = PARSER.parse(&bytes[..])?;
+    let lean = if lean {
+        returned::lean_copy(&bytes)
+    } else {
+        None
+    };
+    let parsed = match lean.as_ref().and_then(|l| {
+        PARSER
+            .parse(&l.bytes[..])
+            .filter(|p| returned::reads_the_same(l, p, &bytes))
+    }) {
+        Some(parsed) => parsed,
+        None => PARSER.parse(&bytes[..])?,
+    };
     let mut msg = Message::default();
     let (mut size, mut count) = (0, 0);
     for (name, value) in parsed.headers_raw() {

@@ -69,7 +69,8 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let lower = msg.notice_lower();
     let mut recipients = if let Some(start) = after_any(lower, LEGACY_LISTS) {
         legacy(msg, start)
-    } else if scan::contains(lower, ADMIN) && MODERN_LISTS.iter().any(|m| scan::contains(lower, m)) {
+    } else if scan::contains(lower, ADMIN) && MODERN_LISTS.iter().any(|m| scan::contains(lower, m))
+    {
         modern(msg, lower)
     } else {
         return None;
