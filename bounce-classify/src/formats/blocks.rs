@@ -63,7 +63,46 @@ pub(crate) fn recipient_on_line(line: &str) -> Option<String> {
 /// Splits the notice (before the returned message) into blocks, merging blocks of the same
 /// address, in order of first appearance. Lines that are header fields of a quoted message
 /// (`From:`, `To:` at column 0 followed by a display name) are not recipient lines.
+///
+/// Only a line with an `@` can open a block: the `@`s are found in one pass, and the lines
+/// between them are added to the current block in one piece (line by line only near the size
+/// limit). Text with CR in it is read line by line (`str::lines` drops a CR before an LF).
 pub(crate) fn recipient_blocks(notice: &str) -> Vec<Block> {
+    let b = notice.as_bytes();
+    if memchr::memchr(b'\r', b).is_some() {
+        return recipient_blocks_by_line(notice);
+    }
+    let mut out: Vec<Block> = Vec::new();
+    let mut current: Option<usize> = None;
+    // The start of the first line not read yet.
+    let mut pos = 0;
+    let mut ats = memchr::memchr_iter(b'@', b);
+    while pos < b.len() {
+        let Some(at) = ats.find(|&at| at >= pos) else {
+            if let Some(i) = current {
+                add_lines(&mut out[i].text, &notice[pos..]);
+            }
+            break;
+        };
+        let start = memchr::memrchr(b'\n', &b[pos..at]).map_or(pos, |i| pos + i + 1);
+        let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i);
+        if let Some(i) = current {
+            add_lines(&mut out[i].text, &notice[pos..start]);
+        }
+        let line = &notice[start..end];
+        if let Some(addr) = address_line(line) {
+            current = Some(open_block(&mut out, addr));
+        }
+        if let Some(i) = current {
+            add_lines(&mut out[i].text, line);
+        }
+        pos = end + 1;
+    }
+    out
+}
+
+/// [`recipient_blocks`] one line at a time.
+fn recipient_blocks_by_line(notice: &str) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut current: Option<usize> = None;
     for line in notice.lines() {
@@ -74,26 +113,56 @@ pub(crate) fn recipient_blocks(notice: &str) -> Vec<Block> {
             None
         };
         if let Some(addr) = addr {
-            match out.iter().position(|b| b.addr.eq_ignore_ascii_case(&addr)) {
-                Some(i) => current = Some(i),
-                None => {
-                    out.push(Block {
-                        addr,
-                        text: String::new(),
-                    });
-                    current = Some(out.len() - 1);
-                }
-            }
+            current = Some(open_block(&mut out, addr));
         }
         if let Some(i) = current {
-            let b = &mut out[i];
-            if b.text.len() < 16 * 1024 {
-                b.text.push_str(line);
-                b.text.push('\n');
-            }
+            add_line(&mut out[i].text, line);
         }
     }
     out
+}
+
+/// Most text kept for one block: a line is added while the block is shorter than this.
+const MAX_BLOCK: usize = 16 * 1024;
+
+/// The index of the block of `addr` (ASCII case-insensitively), a new one if there is none.
+fn open_block(out: &mut Vec<Block>, addr: String) -> usize {
+    match out.iter().position(|b| b.addr.eq_ignore_ascii_case(&addr)) {
+        Some(i) => i,
+        None => {
+            out.push(Block {
+                addr,
+                text: String::new(),
+            });
+            out.len() - 1
+        }
+    }
+}
+
+/// Adds one line (without its line end) to a block's text, if the block is not full.
+fn add_line(text: &mut String, line: &str) {
+    if text.len() < MAX_BLOCK {
+        text.push_str(line);
+        text.push('\n');
+    }
+}
+
+/// Adds the lines of `lines` (LF line ends, the last one's optional) as [`add_line`] would one
+/// by one: in one piece when the block cannot fill up before the last of them.
+fn add_lines(text: &mut String, lines: &str) {
+    if lines.is_empty() {
+        return;
+    }
+    if text.len() + lines.len() <= MAX_BLOCK {
+        text.push_str(lines);
+        if !lines.ends_with('\n') {
+            text.push('\n');
+        }
+        return;
+    }
+    for line in lines.lines() {
+        add_line(text, line);
+    }
 }
 
 /// The address a line of the notice opens a block for, unless the line is a header field of a
@@ -138,6 +207,36 @@ mod tests {
         ];
         for (line, want) in cases {
             assert_eq!(recipient_on_line(line).as_deref(), want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn the_one_pass_split_is_the_line_by_line_one() {
+        let long = "x".repeat(700);
+        let mut near_limit = String::from("<a@x.example>:\n");
+        for i in 0..30 {
+            near_limit.push_str(&format!("{long} {i}\n"));
+            if i % 7 == 0 {
+                near_limit.push_str("b@x.example said\n\n<c@x.example>\n");
+            }
+        }
+        let cases = [
+            "",
+            "\n",
+            "a@x.example",
+            "a@x.example\n",
+            "intro\n\n<a@x.example>:\n550 no\n\nmore\n<B@X.example> again\nlast",
+            "<a@x.example> one@two three@four\n<a@x.example>\ntext\n\n",
+            "no address at all\nbut @ signs @ here\n<a@x.example>\n@\n",
+            "From: <a@x.example>\n<b@x.example>\ntail without end",
+            &near_limit,
+        ];
+        for text in cases {
+            assert_eq!(
+                recipient_blocks(text),
+                recipient_blocks_by_line(text),
+                "{text:?}"
+            );
         }
     }
 
