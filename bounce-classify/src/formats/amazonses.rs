@@ -10,12 +10,12 @@ use crate::reason::Reason;
 /// Decodes a JSON notification in the body.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     let body = &msg.notice;
-    let at = crate::scan::find(body, "{\"notificationType\"").or_else(|| {
-        // The key's presence first: it is rare, and a memmem search is cheaper than a `{`.
-        crate::scan::contains(body, "\"notificationType\"")
-            .then(|| memchr::memchr(b'{', body.as_bytes()))
-            .flatten()
-    })?;
+    // Both ways below need the key: one search decides for the messages without it.
+    if !crate::scan::contains(body, "\"notificationType\"") {
+        return None;
+    }
+    let at = crate::scan::find(body, "{\"notificationType\"")
+        .or_else(|| memchr::memchr(b'{', body.as_bytes()))?;
     let v = first_json(&body[at..]).or_else(|| {
         // Sendmail splits lines longer than its limit with `!`, a line break and a space; undo
         // that before reading the JSON again.

@@ -34,8 +34,11 @@ const MARKERS: &[&str] = &[
 
 /// Decodes a Sendmail DSN.
 pub(super) fn decode(msg: &Message) -> Option<Decoded> {
+    if msg.delivery_status.is_empty() {
+        return None;
+    }
     let lower = msg.notice_lower();
-    if !MARKERS.iter().any(|m| scan::contains(lower, m)) || msg.delivery_status.is_empty() {
+    if !MARKERS.iter().any(|m| scan::contains(lower, m)) {
         return None;
     }
     let mut d = rfc3464::decode(msg)?;
