@@ -35,6 +35,7 @@ use std::fmt;
 
 use crate::status::EnhancedStatus;
 
+use fields::RawField;
 pub use fields::{Field, TypedValue};
 
 /// The `Action` field of a recipient group (RFC 3464 §2.3.3).
@@ -232,7 +233,7 @@ impl DeliveryStatus {
                 blank_since_field = true;
                 continue;
             };
-            let kind = field_kind(&field.name);
+            let kind = field_kind(field.name);
             match kind {
                 Known::Message => {
                     if current.as_ref().is_some_and(|c| !c.is_empty()) {
@@ -241,7 +242,7 @@ impl DeliveryStatus {
                         if !set_message_field(&mut out.per_message, &field, false)
                             && let Some(c) = current.as_mut()
                         {
-                            c.extensions.push(field);
+                            c.extensions.push(field.into_field());
                         }
                     } else {
                         set_message_field(&mut out.per_message, &field, true);
@@ -271,17 +272,19 @@ impl DeliveryStatus {
                     }
                 }
                 Known::Other => match current.as_mut() {
-                    Some(c) if !blank_since_field || c.is_empty() => c.extensions.push(field),
+                    Some(c) if !blank_since_field || c.is_empty() => {
+                        c.extensions.push(field.into_field())
+                    }
                     Some(_) => {
                         // An extension after a blank line opens the next recipient group.
                         if let Some(c) = current.take() {
                             out.recipients.push(c);
                         }
                         let mut c = PerRecipient::default();
-                        c.extensions.push(field);
+                        c.extensions.push(field.into_field());
                         current = Some(c);
                     }
-                    None => out.per_message.extensions.push(field),
+                    None => out.per_message.extensions.push(field.into_field()),
                 },
             }
             blank_since_field = false;
@@ -297,9 +300,9 @@ impl DeliveryStatus {
 
 /// Stores a per-message field; with `overwrite` false an already set field is left alone and
 /// `false` returned.
-fn set_message_field(m: &mut PerMessage, field: &Field, overwrite: bool) -> bool {
+fn set_message_field(m: &mut PerMessage, field: &RawField<'_>, overwrite: bool) -> bool {
     let mut buf = [0; MAX_NAME];
-    let name = lower_name(&field.name, &mut buf);
+    let name = lower_name(field.name, &mut buf);
     let slot_typed = match name {
         "reporting-mta" => Some(&mut m.reporting_mta),
         "dsn-gateway" => Some(&mut m.dsn_gateway),
@@ -338,21 +341,21 @@ fn lower_name<'b>(name: &str, buf: &'b mut [u8; MAX_NAME]) -> &'b str {
     std::str::from_utf8(out).unwrap_or("")
 }
 
-fn set_recipient_field(r: &mut PerRecipient, field: Field) {
+fn set_recipient_field(r: &mut PerRecipient, field: RawField<'_>) {
     let mut buf = [0; MAX_NAME];
-    let name = lower_name(&field.name, &mut buf);
+    let name = lower_name(field.name, &mut buf);
     let v = field.value.trim();
     match name {
         "original-recipient" => r.original_recipient = Some(TypedValue::parse(v)),
         "final-recipient" => r.final_recipient = Some(TypedValue::parse(v)),
         "action" => r.action = Some(Action::parse(v)),
-        "status" => r.status = Some(trimmed(field.value)),
+        "status" => r.status = Some(trimmed(field.into_value())),
         "remote-mta" => r.remote_mta = Some(TypedValue::parse(v)),
         "diagnostic-code" => r.diagnostic_code = Some(TypedValue::parse(v)),
-        "last-attempt-date" => r.last_attempt_date = Some(trimmed(field.value)),
-        "final-log-id" => r.final_log_id = Some(trimmed(field.value)),
-        "will-retry-until" => r.will_retry_until = Some(trimmed(field.value)),
-        _ => r.extensions.push(field),
+        "last-attempt-date" => r.last_attempt_date = Some(trimmed(field.into_value())),
+        "final-log-id" => r.final_log_id = Some(trimmed(field.into_value())),
+        "will-retry-until" => r.will_retry_until = Some(trimmed(field.into_value())),
+        _ => r.extensions.push(field.into_field()),
     }
 }
 

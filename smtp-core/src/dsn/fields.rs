@@ -1,5 +1,6 @@
 //! Header-style fields of a delivery-status body: lines, unfolding, `type; value` pairs.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// One `name: value` field, value unfolded and trimmed.
@@ -97,6 +98,29 @@ pub(crate) fn lines(input: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// A field as [`unfold`] reads it: the name borrowed from the input, the value too unless a
+/// continuation line had to be appended to it.
+#[derive(Debug)]
+pub(crate) struct RawField<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) value: Cow<'a, str>,
+}
+
+impl RawField<'_> {
+    /// The value, trimmed and owned.
+    pub(crate) fn into_value(self) -> String {
+        self.value.into_owned()
+    }
+
+    /// The owned [`Field`].
+    pub(crate) fn into_field(self) -> Field {
+        Field {
+            name: self.name.to_string(),
+            value: self.value.into_owned(),
+        }
+    }
+}
+
 /// Unfolds the body into fields; `None` marks a blank line (a group boundary).
 ///
 /// ```text
@@ -104,9 +128,10 @@ pub(crate) fn lines(input: &str) -> impl Iterator<Item = &str> {
 /// obs-FWS      = 1*WSP *(CRLF 1*WSP)      ; a line starting with WSP continues the field
 /// ```
 ///
-/// Lines that are neither a field nor a continuation are skipped.
-pub(crate) fn unfold(input: &str) -> Vec<Option<Field>> {
-    let mut out: Vec<Option<Field>> = Vec::new();
+/// Lines that are neither a field nor a continuation are skipped. Values are trimmed; one that
+/// fits on its line is borrowed from `input`, one that was folded is copied once.
+pub(crate) fn unfold(input: &str) -> Vec<Option<RawField<'_>>> {
+    let mut out: Vec<Option<RawField<'_>>> = Vec::with_capacity(16);
     for line in lines(input) {
         if line.trim().is_empty() {
             if !matches!(out.last(), Some(None)) {
@@ -118,25 +143,30 @@ pub(crate) fn unfold(input: &str) -> Vec<Option<Field>> {
         if line.starts_with([' ', '\t'])
             && let Some(Some(f)) = out.last_mut()
         {
-            f.value.push_str(line);
+            f.value.to_mut().push_str(line);
             continue;
         }
         if let Some(field) = field_line(line.trim_start()) {
             out.push(Some(field));
         }
     }
-    // Trimmed in place: no second allocation per field.
     for f in out.iter_mut().flatten() {
-        let end = f.value.trim_end().len();
-        f.value.truncate(end);
-        let start = f.value.len() - f.value.trim_start().len();
-        f.value.drain(..start);
+        match &mut f.value {
+            Cow::Borrowed(v) => *v = v.trim(),
+            // Trimmed in place: no second allocation.
+            Cow::Owned(v) => {
+                let end = v.trim_end().len();
+                v.truncate(end);
+                let start = v.len() - v.trim_start().len();
+                v.drain(..start);
+            }
+        }
     }
     out
 }
 
 /// `field-name = 1*ftext` (printable ASCII except `:` and space), then `:`.
-fn field_line(line: &str) -> Option<Field> {
+fn field_line(line: &str) -> Option<RawField<'_>> {
     let (name, value) = line.split_once(':')?;
     let name = name.trim_end();
     if name.is_empty()
@@ -145,8 +175,8 @@ fn field_line(line: &str) -> Option<Field> {
     {
         return None;
     }
-    Some(Field {
-        name: name.to_string(),
-        value: value.to_string(),
+    Some(RawField {
+        name,
+        value: Cow::Borrowed(value),
     })
 }
