@@ -208,13 +208,14 @@ fn read_with(input: &[u8], lean: bool) -> Option<Message> {
         None => PARSER.parse(&bytes[..])?,
     };
     let mut msg = Message::default();
-    let (mut size, mut count) = (0, 0);
-    for (name, value) in parsed.headers_raw() {
-        size += name.len() + value.len();
-        count += 1;
-    }
+    // Sized from the fields' offsets (`headers_raw` checks each value's UTF-8: once is enough).
+    let headers = &parsed.root_part().headers;
+    let size: usize = headers
+        .iter()
+        .map(|h| (h.offset_end as usize).saturating_sub(h.offset_field as usize))
+        .sum();
     msg.header_text.reserve(size);
-    msg.header_ends.reserve(count);
+    msg.header_ends.reserve(headers.len());
     for (name, value) in parsed.headers_raw() {
         msg.push_header(name, &decode_words(value));
     }
