@@ -32,6 +32,10 @@ pub(crate) struct Message {
     /// One bit per field name present ([`name_bit`]): most lookups are for fields a message
     /// does not have (`X-Mlserver`, `X-Autoreply`, …), and this answers them without a scan.
     header_names: u64,
+    /// Where the first `From` and `Subject` values are in `header_text`: every recogniser that
+    /// looks at the envelope asks for them.
+    from_at: Option<(usize, usize)>,
+    subject_at: Option<(usize, usize)>,
     /// `type/subtype` of the top-level part, lower-case.
     pub(crate) content_type: String,
     /// The `report-type` parameter of a `multipart/report`, lower-case.
@@ -92,6 +96,12 @@ impl Message {
         let name_end = self.header_text.len();
         self.header_names |= name_bit(&self.header_text[start..name_end]);
         unfold_into(&mut self.header_text, value);
+        let value_at = Some((name_end, self.header_text.len()));
+        match &self.header_text[start..name_end] {
+            "from" if self.from_at.is_none() => self.from_at = value_at,
+            "subject" if self.subject_at.is_none() => self.subject_at = value_at,
+            _ => {}
+        }
         self.header_ends.push((name_end, self.header_text.len()));
     }
 
@@ -111,12 +121,14 @@ impl Message {
 
     /// `Subject`, or empty.
     pub(crate) fn subject(&self) -> &str {
-        self.header("subject").unwrap_or("")
+        self.subject_at
+            .map_or("", |(start, end)| &self.header_text[start..end])
     }
 
     /// `From`, or empty.
     pub(crate) fn from(&self) -> &str {
-        self.header("from").unwrap_or("")
+        self.from_at
+            .map_or("", |(start, end)| &self.header_text[start..end])
     }
 
     /// A header of the returned message (lower-case name), if that part was found.
