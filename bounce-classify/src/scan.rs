@@ -60,6 +60,41 @@ pub(crate) fn find(hay: &str, needle: &'static str) -> Option<usize> {
     })
 }
 
+/// Does `hay` contain `needle` (lower-case) ASCII case-insensitively? Only where the needle's
+/// rarest byte ([`anchor`]) occurs (in either case) is the rest compared, without a lower-cased
+/// copy.
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return true;
+    }
+    let k = anchor(n);
+    let a = n[k];
+    memchr::memchr2_iter(a, a.to_ascii_uppercase(), h).any(|at| {
+        at >= k
+            && h.get(at - k..at - k + n.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(n))
+    })
+}
+
+/// The index of the byte of `needle` least likely in English text (letters by their frequency,
+/// any other byte as common as `m`): the fewer places it occurs, the fewer comparisons.
+fn anchor(needle: &[u8]) -> usize {
+    const RARE_FIRST: &[u8] = b"zqxjkvbpygfwmucldrhsnioate";
+    const RANK: [u8; 256] = {
+        let mut rank = [(RARE_FIRST.len() / 2) as u8; 256];
+        let mut i = 0;
+        while i < RARE_FIRST.len() {
+            rank[RARE_FIRST[i] as usize] = i as u8;
+            i += 1;
+        }
+        rank
+    };
+    (0..needle.len())
+        .min_by_key(|&i| RANK[usize::from(needle[i])])
+        .unwrap_or(0)
+}
+
 /// Does `hay` contain `needle`? [`find`] for yes/no.
 pub(crate) fn contains(hay: &str, needle: &'static str) -> bool {
     find(hay, needle).is_some()

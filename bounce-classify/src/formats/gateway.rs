@@ -11,6 +11,7 @@
 //! never by the returned message alone, which any sender could have written.
 
 use crate::message::Message;
+use crate::scan;
 
 /// Where a marker is looked for.
 #[derive(Debug, Clone, Copy)]
@@ -73,7 +74,7 @@ const BANNERS: &[&str] = &[
 
 /// The diagnostic without product names (ASCII case-insensitive).
 pub(crate) fn strip_banners(text: String) -> String {
-    if !BANNERS.iter().any(|b| contains_ci(&text, b)) {
+    if !BANNERS.iter().any(|b| scan::contains_ci(&text, b)) {
         // The common case: no product name, nothing to take out.
         return text;
     }
@@ -86,41 +87,6 @@ pub(crate) fn strip_banners(text: String) -> String {
     out
 }
 
-/// Does `hay` contain `needle` (lower-case) ASCII case-insensitively? Only where the needle's
-/// rarest byte ([`anchor`]) occurs (in either case) is the rest compared, without a lower-cased
-/// copy.
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return true;
-    }
-    let k = anchor(n);
-    let a = n[k];
-    memchr::memchr2_iter(a, a.to_ascii_uppercase(), h).any(|at| {
-        at >= k
-            && h.get(at - k..at - k + n.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(n))
-    })
-}
-
-/// The index of the byte of `needle` least likely in English text (letters by their frequency,
-/// any other byte as common as `m`): the fewer places it occurs, the fewer comparisons.
-fn anchor(needle: &[u8]) -> usize {
-    const RARE_FIRST: &[u8] = b"zqxjkvbpygfwmucldrhsnioate";
-    const RANK: [u8; 256] = {
-        let mut rank = [(RARE_FIRST.len() / 2) as u8; 256];
-        let mut i = 0;
-        while i < RARE_FIRST.len() {
-            rank[RARE_FIRST[i] as usize] = i as u8;
-            i += 1;
-        }
-        rank
-    };
-    (0..needle.len())
-        .min_by_key(|&i| RANK[usize::from(needle[i])])
-        .unwrap_or(0)
-}
-
 /// The gateway product that wrote this bounce, if it is one of the known ones.
 pub(crate) fn product(msg: &Message) -> Option<&'static str> {
     PRODUCTS.iter().find_map(|(name, place, marker)| {
@@ -129,7 +95,7 @@ pub(crate) fn product(msg: &Message) -> Option<&'static str> {
                 msg.may_have_header(h)
                     && msg
                         .headers()
-                        .any(|(n, v)| n == *h && contains_ci(v, marker))
+                        .any(|(n, v)| n == *h && scan::contains_ci(v, marker))
             }
             Place::HeaderName(h) => msg.header(h).is_some(),
             Place::Notice => {
@@ -157,7 +123,7 @@ mod tests {
             ("anything", "", true),
         ];
         for (hay, needle, want) in cases {
-            assert_eq!(contains_ci(hay, needle), want, "{hay} / {needle}");
+            assert_eq!(scan::contains_ci(hay, needle), want, "{hay} / {needle}");
         }
     }
 

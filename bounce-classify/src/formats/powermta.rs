@@ -14,7 +14,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     if !msg
         .delivery_status
         .iter()
-        .any(|d| d.to_ascii_lowercase().contains("\nx-powermta-"))
+        .any(|d| crate::scan::contains_ci(d, "\nx-powermta-"))
     {
         return None;
     }
