@@ -40,17 +40,23 @@ fn fold_ascii(text: &str) -> String {
         if i > 0 {
             l = strip_reply_prefix(l);
         }
-        let mut gap = !out.is_empty();
-        for &b in l.as_bytes() {
-            if matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r') {
-                gap = !out.is_empty();
-            } else {
-                if gap {
-                    out.push(b' ');
-                    gap = false;
-                }
-                out.push(b.to_ascii_lowercase());
+        // Each run of non-space bytes copied in one piece, then lower-cased in place.
+        let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        let mut rest = l.as_bytes();
+        loop {
+            let start = rest.iter().position(|b| !is_space(b)).unwrap_or(rest.len());
+            rest = &rest[start..];
+            if rest.is_empty() {
+                break;
             }
+            let end = rest.iter().position(is_space).unwrap_or(rest.len());
+            if !out.is_empty() {
+                out.push(b' ');
+            }
+            let at = out.len();
+            out.extend_from_slice(&rest[..end]);
+            out[at..].make_ascii_lowercase();
+            rest = &rest[end..];
         }
     }
     // ASCII in, ASCII out.
