@@ -312,7 +312,7 @@ fn read_with(input: &[u8], lean: bool) -> Option<Message> {
         let body_at = memchr::memmem::find(&bytes, b"\n\n").map_or(bytes.len(), |i| i + 2);
         msg.notice = lossy(cut_bytes(&bytes[body_at..])).into_owned();
     }
-    if msg.notice.contains('\r') {
+    if memchr::memchr(b'\r', msg.notice.as_bytes()).is_some() {
         msg.notice = msg.notice.replace("\r\n", "\n").replace('\r', "\n");
     }
     Some(msg)
