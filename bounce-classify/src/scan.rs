@@ -393,6 +393,10 @@ const BARE: &[(&str, Command)] = &[
 /// The last `>>> COMMAND` line before the first `<<< 4xx`/`<<< 5xx` line of a transcript
 /// (command names ASCII case-insensitive).
 fn transcript_command(text: &str) -> Option<Command> {
+    // Without a `>>>` line nothing is found: skip the walk over the lines.
+    if !contains(text, ">>>") {
+        return None;
+    }
     let mut last = None;
     for line in text.lines() {
         let l = line.trim_start();
