@@ -81,12 +81,19 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
     {
         return None;
     }
-    let lower = scan::words(notice);
-    if !scan::contains(&lower, MARKER) && !is_exim_sender(msg) {
+    // The phrases are looked for in the words of the notice (a phrase may wrap), made only when
+    // a phrase is neither in the notice as it is nor ruled out by a missing word.
+    let words = std::cell::OnceCell::new();
+    let says = |phrase: &'static str| {
+        scan::contains(notice, phrase)
+            || phrase.split(' ').all(|w| notice.contains(w))
+                && scan::contains(words.get_or_init(|| scan::words(notice)), phrase)
+    };
+    if !says(MARKER) && !is_exim_sender(msg) {
         return None;
     }
-    let delayed = scan::contains(&lower, DELAYED);
-    if !delayed && !FAILED.iter().any(|m| scan::contains(&lower, m)) {
+    let delayed = says(DELAYED);
+    if !delayed && !FAILED.iter().any(|m| says(m)) {
         return None;
     }
     let mut d = Decoded {
@@ -99,7 +106,7 @@ pub(super) fn decode(msg: &Message) -> Option<Decoded> {
         // reader falls back on `X-Failed-Recipients`.
         d.recipients = plaintext::decode(msg)?.recipients;
     }
-    let malformed = scan::contains(&lower, "incorrectly constructed");
+    let malformed = says("incorrectly constructed");
     for f in &mut d.recipients {
         let text = scan::words(&f.diagnostic).to_ascii_lowercase();
         f.reason = OWN
