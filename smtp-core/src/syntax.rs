@@ -354,11 +354,7 @@ mod tests {
                         bytes[p] = [b'.', b' ', 0x80, b'>'][p % 4];
                     }
                     for class in [&LDH, &VERB, &TEXT, &ATEXT] {
-                        assert_eq!(
-                            span(&bytes, class),
-                            naive(&bytes, class),
-                            "{bytes:?}"
-                        );
+                        assert_eq!(span(&bytes, class), naive(&bytes, class), "{bytes:?}");
                     }
                 }
             }
