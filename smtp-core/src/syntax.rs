@@ -13,7 +13,11 @@ pub(crate) struct SynErr<'a> {
     pub(crate) kind: Option<ErrorKind>,
 }
 
+// Both constructors are cold and out of line: a rule's error paths then sit apart from its
+// success path, which keeps the hot code of the command parser together.
 impl<'a> SynErr<'a> {
+    #[cold]
+    #[inline(never)]
     pub(crate) fn at(input: &'a [u8], kind: ErrorKind) -> nom::Err<Self> {
         nom::Err::Error(SynErr {
             input,
@@ -21,6 +25,8 @@ impl<'a> SynErr<'a> {
         })
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn syntax(input: &'a [u8]) -> nom::Err<Self> {
         nom::Err::Error(SynErr { input, kind: None })
     }

@@ -218,6 +218,8 @@ fn fill<T>(slot: &mut T, value: T) {
 }
 
 /// Turns a rule's error into a [`ParseError`] at its offset in `content`.
+#[cold]
+#[inline(never)]
 fn located(content: &[u8], e: nom::Err<SynErr<'_>>, default: ErrorKind) -> ParseError {
     match e {
         nom::Err::Error(e) | nom::Err::Failure(e) => {
