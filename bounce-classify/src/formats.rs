@@ -164,9 +164,18 @@ pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
         "problem",
     ];
     SENDERS.iter().any(|s| from.contains(s))
-        || SUBJECTS.iter().any(|s| subject.contains(s))
+        || (!is_reply(&subject) && SUBJECTS.iter().any(|s| subject.contains(s)))
         || msg.header("x-failed-recipients").is_some()
         || from_nobody(msg)
+}
+
+/// A subject that answers another message ("Re: my mail to you bounced"): a person writing
+/// about a bounce, whatever words follow; only a mailer daemon's sender or a bounce's own marks
+/// make such a message a bounce. A forwarded bounce ("Fwd: Returned mail") stays a bounce.
+fn is_reply(subject: &str) -> bool {
+    const PREFIXES: &[&str] = &["re:", "aw:", "sv:", "vs:", "antw:", "odp:", "ynt:"];
+    let subject = subject.trim_start();
+    PREFIXES.iter().any(|p| subject.starts_with(p))
 }
 
 /// `From: <>`: a message that names no author at all, which mailers write when they send a
@@ -182,7 +191,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_message_from_nobody_is_a_bounce_by_its_envelope() {
+    fn envelope_marks_of_a_bounce() {
         let cases = [
             ("From: <>\nSubject: hello\n", true),
             ("From: \"\" <>\nSubject: hello\n", true),
@@ -193,6 +202,18 @@ mod tests {
             ),
             ("From: Someone <>x\nSubject: hello\n", false),
             ("From: a@example.org\nSubject: lunch?\n", false),
+            // A person answering about a bounce, and a bounce forwarded by a person.
+            (
+                "From: Alice <alice@example.org>\nSubject: Re: my mail to you bounced\n",
+                false,
+            ),
+            ("From: a@example.org\nSubject: AW: Delivery failed\n", false),
+            ("From: a@example.org\nSubject: Fwd: Returned mail\n", true),
+            // A mailer daemon's answer keeps the subject of the message it answers.
+            (
+                "From: MAILER-DAEMON@example.org\nSubject: Re: hello\n",
+                true,
+            ),
         ];
         for (head, want) in cases {
             let raw = format!("{head}\nBody.\n");

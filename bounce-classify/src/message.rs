@@ -277,10 +277,27 @@ fn lower(s: &str) -> Cow<'_, str> {
 /// `str::from_utf8`, whose word-at-a-time ASCII path is several times faster than the lossy
 /// chunk walk over the same bytes.
 fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    if let Some(text) = raw_iso_2022_jp(bytes) {
+        return Cow::Owned(text);
+    }
     match std::str::from_utf8(bytes) {
         Ok(s) => Cow::Borrowed(s),
         Err(_) => String::from_utf8_lossy(bytes),
     }
+}
+
+/// Text in ISO-2022-JP written into a part that names no charset, decoded. Japanese MTAs (Lotus
+/// Domino, carriers' mailers) write their notices in it, a DSN's `Diagnostic-Code` included; it
+/// is 7-bit, so without this it passes as ASCII with its escape sequences in the text. Only a
+/// switch into JIS X 0208 (`ESC $ B` or `ESC $ @`) counts as the mark.
+fn raw_iso_2022_jp(bytes: &[u8]) -> Option<String> {
+    let marked = memchr::memchr_iter(0x1b, bytes)
+        .any(|at| matches!(bytes.get(at + 1..at + 3), Some(b"$B" | b"$@")));
+    if !marked {
+        return None;
+    }
+    mail_parser::decoders::charsets::map::charset_decoder(b"iso-2022-jp")
+        .map(|decode| decode(bytes))
 }
 
 fn cut(s: &str) -> &str {
@@ -483,6 +500,29 @@ Content-Type: text/html\n\n<p>This inbox is no longer in use.</p>\n--MC=_1--\n";
             m.notice.trim(),
             "This inbox is no longer in use. Please contact someone else."
         );
+    }
+
+    #[test]
+    fn raw_iso_2022_jp_without_a_charset_is_decoded() {
+        // "ユーザー a@example.jp は見つかりません" as Domino writes it into Diagnostic-Code.
+        let diagnostic = "\x1b$B%f!<%6!<\x1b(B a@example.jp \x1b$B$O8+$D$+$j$^$;$s\x1b(B";
+        let raw = format!(
+            "From: MAILER-DAEMON@example.jp\nSubject: Undelivered\nMIME-Version: 1.0\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n--B\n\
+Content-Type: text/plain\n\nNot delivered.\n--B\nContent-Type: message/delivery-status\n\n\
+Reporting-MTA: dns; example.jp\n\nFinal-Recipient: rfc822; a@example.jp\nAction: failed\n\
+Diagnostic-Code: smtp; {diagnostic}\n--B--\n"
+        );
+        for m in with_each_line_end(&raw) {
+            let dsn = &m.delivery_status[0];
+            assert!(
+                dsn.contains("ユーザー a@example.jp は見つかりません"),
+                "{dsn:?}"
+            );
+        }
+        // Escape sequences that never switch to JIS X 0208 are left alone.
+        assert_eq!(lossy(b"a \x1b(B b"), "a \x1b(B b");
+        assert_eq!(raw_iso_2022_jp(b"plain text"), None);
     }
 
     #[test]

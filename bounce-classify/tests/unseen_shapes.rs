@@ -240,3 +240,60 @@ fn every_recipient_is_found_with_its_reason() {
         }
     }
 }
+
+/// Messages people write about bounces, and ordinary mail that shares their words: none is a
+/// bounce, so none may make a sender suppress an address.
+const NOT_BOUNCES: &[(&str, &str)] = &[
+    (
+        "a reply about a bounce",
+        r#"From: Alice <alice@example.org>
+To: bob@example.net
+Subject: Re: the mail I sent you bounced
+Date: Mon, 5 Jan 2026 10:00:00 +0000
+Message-ID: <1@example.org>
+In-Reply-To: <0@example.net>
+
+Hi Bob,
+
+my message to carol@example.com came back with "550 5.1.1 User unknown".
+Can you check her address? It was undeliverable twice.
+
+Alice
+"#,
+    ),
+    (
+        "a German reply quoting a delivery failure",
+        r#"From: Jonas <jonas@example.de>
+To: team@example.de
+Subject: AW: Delivery failed
+Date: Mon, 5 Jan 2026 11:00:00 +0100
+
+Die Mail an kunde@example.com kam zurück: 552 5.2.2 Mailbox full.
+Ich versuche es morgen noch einmal.
+"#,
+    ),
+    (
+        "a newsletter",
+        r#"From: News <news@shop.example>
+To: bob@example.net
+Subject: Weekly deals
+List-Unsubscribe: <mailto:unsub@shop.example>
+
+Delivery failed? Not with our couriers! Write to support@shop.example.
+"#,
+    ),
+];
+
+#[test]
+fn messages_about_bounces_are_not_bounces() {
+    for (name, raw) in NOT_BOUNCES {
+        for eol in ["\n", "\r\n", "\r"] {
+            let input = raw.replace('\n', eol);
+            let outcome = classify(input.as_bytes());
+            assert!(
+                matches!(outcome, Outcome::NotBounce),
+                "{name} ({eol:?}): {outcome:?}"
+            );
+        }
+    }
+}

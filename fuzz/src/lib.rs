@@ -6,5 +6,6 @@ pub mod command;
 pub mod data_receiver;
 pub mod dsn;
 pub mod reply;
+pub mod scenario;
 pub mod server_session;
 pub mod sim_driver;

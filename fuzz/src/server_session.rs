@@ -26,8 +26,9 @@ pub enum Op<'a> {
 }
 
 /// A script: a flags byte (bit 0 report improper pipelining instead of rejecting, bit 1 a PROXY
-/// header is expected, bit 2 STARTTLS offered, bit 3 AUTH without TLS, bit 4 XCLIENT allowed),
-/// then the operations. In the raw input a byte `0xFF` followed by `A`, `R`, `W` (and a minutes
+/// header is expected, bit 2 STARTTLS offered, bit 3 AUTH without TLS, bit 4 XCLIENT allowed,
+/// bit 5 lenient parsing, bit 6 HELO/EHLO and DATA asked about, bit 7 the session's own
+/// commands asked about), then the operations. In the raw input a byte `0xFF` followed by `A`, `R`, `W` (and a minutes
 /// byte) or `S` is an operation, any other `0xFF` a cut between two reads; every run of other
 /// bytes is one input chunk. Seeds are thus the
 /// client's bytes as they are, with the answers where they fall.
@@ -96,6 +97,10 @@ pub fn run(script: &Script<'_>) {
         auth_requires_tls: f & 8 == 0,
         xclient: f & 16 != 0,
         hard_error_limit: 20,
+        lenient: f & 32 != 0,
+        ask_hello: f & 64 != 0,
+        ask_data: f & 64 != 0,
+        ask_commands: f & 128 != 0,
         ..Config::default()
     };
     let mut now = Instant::now();
@@ -189,7 +194,13 @@ fn pump(
     while let Some(event) = s.poll_event() {
         let asked = match &event {
             Event::Recipient(_) => Some(true),
-            Event::Client(_) | Event::Sender(_) | Event::Auth(_) | Event::Message(_) => Some(false),
+            Event::Client(_)
+            | Event::HelloRequest { .. }
+            | Event::DataRequest
+            | Event::CommandRequest(_)
+            | Event::Sender(_)
+            | Event::Auth(_)
+            | Event::Message(_) => Some(false),
             _ => None,
         };
         if asked.is_some() {

@@ -86,7 +86,12 @@ pub struct Greylist {
     config: GreylistConfig,
     triplets: BTreeMap<(String, String, String), Triplet>,
     delivered: BTreeMap<String, u32>,
+    /// The number of triplets at which the next sweep runs.
+    sweep_at: usize,
 }
+
+/// Triplets kept before the first sweep of expired ones (see [`Greylist::sweep`]).
+const SWEEP_MIN: usize = 1024;
 
 impl Greylist {
     /// An empty greylist.
@@ -95,6 +100,7 @@ impl Greylist {
             config,
             triplets: BTreeMap::new(),
             delivered: BTreeMap::new(),
+            sweep_at: SWEEP_MIN,
         }
     }
 
@@ -133,16 +139,17 @@ impl Greylist {
         }
         let now_s = now.millis() / 1000;
         let key = (net, sender.to_ascii_lowercase(), rcpt.to_ascii_lowercase());
-        let c = &self.config;
         let fresh = Triplet {
             first: now_s,
             last: now_s,
             passed: false,
         };
+        if self.triplets.len() >= self.sweep_at {
+            self.sweep(now_s);
+        }
+        let c = &self.config;
         let entry = self.triplets.entry(key).or_insert(fresh);
-        let age = now_s.saturating_sub(entry.last);
-        let too_late = !entry.passed && now_s.saturating_sub(entry.first) > c.retry_window_s;
-        if age > c.max_age_s || too_late {
+        if expired(entry, now_s, c) {
             *entry = fresh;
         }
         entry.last = now_s;
@@ -161,6 +168,16 @@ impl Greylist {
         }
     }
 
+    /// Forgets the triplets that would start over at their next attempt (unseen for longer
+    /// than `max_age_s`, or never retried within `retry_window_s`), as postgrey's database
+    /// clean-up does: an expired triplet answers as an unknown one. The next sweep waits until
+    /// the map has doubled, so the cost per check stays constant on average.
+    fn sweep(&mut self, now_s: u64) {
+        let c = &self.config;
+        self.triplets.retain(|_, t| !expired(t, now_s, c));
+        self.sweep_at = SWEEP_MIN.max(2 * self.triplets.len());
+    }
+
     /// Counts a delivered message of `ip` toward the auto-whitelist (the driver calls this
     /// once the message is stored).
     pub fn record_delivery(&mut self, ip: IpAddr) {
@@ -176,6 +193,13 @@ impl Greylist {
             "<{rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/{domain}.html"
         )
     }
+}
+
+/// Whether `t` starts over at an attempt at `now_s`.
+fn expired(t: &Triplet, now_s: u64, c: &GreylistConfig) -> bool {
+    let unseen = now_s.saturating_sub(t.last) > c.max_age_s;
+    let too_late = !t.passed && now_s.saturating_sub(t.first) > c.retry_window_s;
+    unseen || too_late
 }
 
 /// `ip` with its host bits cleared, written as `network/prefix`.
@@ -335,6 +359,34 @@ mod tests {
             ),
             Verdict::Defer { .. }
         ));
+    }
+
+    #[test]
+    fn expired_triplets_are_forgotten_and_live_ones_kept() {
+        // A new sender every minute for ten days: only the triplets still inside their
+        // two-day retry window are kept, and a passed triplet outlives the sweeps.
+        let mut g = Greylist::new(GreylistConfig::default());
+        let (a, r) = (ip("192.0.2.7"), "b@y.example");
+        g.check(a, "kept@x.example", r, Timestamp(0));
+        g.check(a, "kept@x.example", r, Timestamp(5 * MIN));
+        for n in 0..(10 * 24 * 60) {
+            let at = Timestamp(6 * MIN + n * MIN);
+            g.check(a, &format!("s{n}@x.example"), r, at);
+            if n % (24 * 60) == 0 {
+                g.check(a, "kept@x.example", r, at);
+            }
+        }
+        let window = 2 * 24 * 60 + 1;
+        assert!(
+            g.triplets.len() <= 2 * window as usize,
+            "{} triplets kept",
+            g.triplets.len()
+        );
+        let late = Timestamp(10 * DAY);
+        assert_eq!(
+            g.check(a, "kept@x.example", r, late),
+            Verdict::Pass { delayed_s: None }
+        );
     }
 
     #[test]

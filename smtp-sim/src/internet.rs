@@ -447,10 +447,10 @@ impl Internet {
     }
 }
 
-/// The domain of the first `From:` header of a message (for [`SessionContext::header_from`]):
-/// the address in angle brackets if there is one, else the whole value; `None` without one.
-pub fn header_from_domain(raw: &[u8]) -> Option<String> {
-    // Only the header is read (as bytes); the body, however long, is not looked at.
+/// The value of the first header field `name` (any case) of a message, unfolded, as written
+/// (encoded words are not decoded). Only the header is read (as bytes); the body, however long,
+/// is not looked at.
+pub fn header_value(raw: &[u8], name: &str) -> Option<String> {
     let mut value: Option<Vec<u8>> = None;
     for line in raw.split(|b| *b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -464,14 +464,22 @@ pub fn header_from_domain(raw: &[u8]) -> Option<String> {
             Some(_) => break,
             None => {
                 if let Some(colon) = line.iter().position(|b| *b == b':')
-                    && line[..colon].trim_ascii().eq_ignore_ascii_case(b"from")
+                    && line[..colon]
+                        .trim_ascii()
+                        .eq_ignore_ascii_case(name.as_bytes())
                 {
                     value = Some(line[colon + 1..].to_vec());
                 }
             }
         }
     }
-    let value = String::from_utf8_lossy(&value?).into_owned();
+    Some(String::from_utf8_lossy(value?.trim_ascii()).into_owned())
+}
+
+/// The domain of the first `From:` header of a message (for [`SessionContext::header_from`]):
+/// the address in angle brackets if there is one, else the whole value; `None` without one.
+pub fn header_from_domain(raw: &[u8]) -> Option<String> {
+    let value = header_value(raw, "from")?;
     let address = match (value.rfind('<'), value.rfind('>')) {
         (Some(a), Some(b)) if a < b => &value[a + 1..b],
         _ => value.trim(),

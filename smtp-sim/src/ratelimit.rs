@@ -87,6 +87,9 @@ impl Limit {
 /// Thousandths of a token.
 const UNIT: u64 = 1000;
 
+/// Buckets kept before the first sweep of full ones (see [`RateLimits::sweep`]).
+const SWEEP_MIN: usize = 1024;
+
 /// A token bucket. `level` never exceeds `max * UNIT` and never goes below zero (it is
 /// unsigned, and a token is taken only when one is there).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +160,8 @@ pub struct RateLimits {
     limits: Vec<Limit>,
     buckets: BTreeMap<(usize, String), Bucket>,
     open: BTreeMap<(usize, String), u32>,
+    /// The number of buckets at which the next sweep runs.
+    sweep_at: usize,
 }
 
 /// The keys of one event.
@@ -191,6 +196,7 @@ impl RateLimits {
             limits,
             buckets: BTreeMap::new(),
             open: BTreeMap::new(),
+            sweep_at: SWEEP_MIN,
         }
     }
 
@@ -331,6 +337,24 @@ impl RateLimits {
             bucket.level -= UNIT;
             self.buckets.insert(key, bucket);
         }
+        if self.buckets.len() >= self.sweep_at {
+            self.sweep(now);
+        }
         Ok(())
+    }
+
+    /// Forgets the buckets that have refilled by `now`: a full bucket answers as one never
+    /// used, so a simulator that meets many client addresses or domains keeps only the ones
+    /// still being limited. The next sweep waits until the map has doubled, so the cost per
+    /// event stays constant on average.
+    fn sweep(&mut self, now: u64) {
+        let limits = &self.limits;
+        self.buckets.retain(|(i, _), bucket| {
+            let limit = &limits[*i];
+            let mut refilled = *bucket;
+            refilled.refill(limit, now);
+            refilled.level < u64::from(limit.max) * UNIT
+        });
+        self.sweep_at = SWEEP_MIN.max(2 * self.buckets.len());
     }
 }

@@ -12,5 +12,6 @@ mod integration {
     mod lettre_client;
     mod listener;
     mod report_delivery;
+    mod scenario_replies;
     mod soak;
 }

@@ -21,6 +21,8 @@ const TABLE: &[(u16, u16, Reason)] = &[
     (2, 2, Reason::MailboxFull),
     (2, 3, Reason::EmailTooLarge),
     (2, 4, Reason::SystemError),
+    // "Other or undefined mail system status": a fault of the receiving system, whatever it is.
+    (3, 0, Reason::SystemError),
     (3, 1, Reason::SystemFull),
     (3, 2, Reason::SystemError),
     (3, 3, Reason::SystemError),
@@ -108,6 +110,7 @@ mod tests {
             ("5.1.10", Some(Reason::NotAccept)),
             ("4.2.2", Some(Reason::MailboxFull)),
             ("5.3.4", Some(Reason::EmailTooLarge)),
+            ("4.3.0", Some(Reason::SystemError)),
             ("4.4.7", Some(Reason::Expired)),
             ("5.7.25", Some(Reason::RequirePtr)),
             ("5.7.26", Some(Reason::AuthFailure)),

@@ -215,7 +215,7 @@ impl Fold {
 /// one at the start) preceded by CR, and no CR followed by LF and `.`. A fixed-length fold without
 /// early exit, over three loads of the same bytes one octet apart, so that the compiler turns it
 /// into vector compares (four per 16 octets; SSE2 is all the baseline target has).
-#[inline]
+#[inline(always)]
 fn check_chunk(window: &Window) -> Fold {
     let (mut odd, mut dot) = (0u8, 0u8);
     for ((&t, &n), &a) in window[..CHUNK].iter().zip(&window[1..]).zip(&window[2..]) {
@@ -229,7 +229,7 @@ fn check_chunk(window: &Window) -> Fold {
 /// [`check_chunk`] fused with appending the chunk to `out`: one pass over the data instead of a
 /// check and a copy. Returns whether the chunk is plain; one fold for both findings, so that a
 /// plain chunk costs one reduction ([`check_chunk`] tells which, for the rare chunk that is not).
-#[inline]
+#[inline(always)]
 fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> bool {
     let mut odd = 0u8;
     out.extend(
@@ -249,6 +249,20 @@ fn copy_chunk(out: &mut Vec<u8>, window: &Window) -> bool {
 /// Checks up to `chunks` whole chunks at the start of `input` (which holds at least [`PEEK`]
 /// octets more); returns how many were plain, and the fold of the first that was not.
 fn check_chunks(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if let Some(avx2) = pulp::x86::V3::try_new() {
+        return avx2.vectorize(
+            #[inline(always)]
+            || check_chunks_with_baseline(input, chunks),
+        );
+    }
+    check_chunks_with_baseline(input, chunks)
+}
+
+/// [`check_chunks`] as compiled for the caller's target features (inlined into an AVX2 context,
+/// the fold becomes 32-octet compares).
+#[inline(always)]
+fn check_chunks_with_baseline(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
     for k in 0..chunks {
         let at = k * CHUNK;
         let fold = check_chunk(window(input, at));
@@ -267,6 +281,23 @@ fn check_chunks(input: &[u8], chunks: usize) -> (usize, Option<Fold>) {
 /// data twice, which costs about a fifth more here (see docs/performance.md, "DATA transfer").
 #[inline(never)]
 fn copy_chunks(out: &mut Vec<u8>, input: &&[u8], chunks: usize) -> (usize, Option<Fold>) {
+    #[cfg(all(feature = "simd", target_arch = "x86_64"))]
+    if let Some(avx2) = pulp::x86::V3::try_new() {
+        return avx2.vectorize(
+            #[inline(always)]
+            || copy_chunks_with_baseline(out, input, chunks),
+        );
+    }
+    copy_chunks_with_baseline(out, input, chunks)
+}
+
+/// [`copy_chunks`] as compiled for the caller's target features.
+#[inline(always)]
+fn copy_chunks_with_baseline(
+    out: &mut Vec<u8>,
+    input: &&[u8],
+    chunks: usize,
+) -> (usize, Option<Fold>) {
     for k in 0..chunks {
         let at = k * CHUNK;
         if !copy_chunk(out, window(input, at)) {
@@ -277,7 +308,7 @@ fn copy_chunks(out: &mut Vec<u8>, input: &&[u8], chunks: usize) -> (usize, Optio
 }
 
 /// The chunk at `at` and the octets after it.
-#[inline]
+#[inline(always)]
 fn window(input: &[u8], at: usize) -> &Window {
     input[at..at + CHUNK + PEEK]
         .try_into()

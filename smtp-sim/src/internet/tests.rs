@@ -541,6 +541,29 @@ code = 550
 }
 
 #[test]
+fn header_values_are_unfolded_and_taken_from_the_header_only() {
+    use crate::internet::header_value;
+    let cases: [(&[u8], Option<&str>); 5] = [
+        (
+            b"From: a\r\nSubject: Big\r\n  news\r\n\r\nbody",
+            Some("Big  news"),
+        ),
+        (b"SUBJECT:win\n\n", Some("win")),
+        (b"Subject: first\r\nSubject: second\r\n\r\n", Some("first")),
+        (b"From: a\r\n\r\nSubject: in the body\r\n", None),
+        (b"Subject:\r\n\r\n", Some("")),
+    ];
+    for (raw, want) in cases {
+        assert_eq!(
+            header_value(raw, "subject").as_deref(),
+            want,
+            "{:?}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+}
+
+#[test]
 fn header_from_domains() {
     use crate::internet::header_from_domain;
     let cases: [(&[u8], Option<&str>); 7] = [

@@ -97,7 +97,7 @@ fn replies_and_steps() {
             S::RateLimited(Counted::Messages),
             Step::Mail,
             "421 4.7.0 [TSS04] Messages from 203.0.113.7 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes\r\n",
-            Reason::Ratelimited,
+            Reason::Rejected,
         ),
         (
             P::Outlook,

@@ -41,20 +41,29 @@ pub(super) fn answer(situation: Situation) -> Option<Answer> {
             554,
             Some("5.7.9"),
             &["Message not accepted for policy reasons. See https://postmaster.yahooinc.com/error-codes"],
-            Reason::Authfailure,
+            // Yahoo's one text for a failed DMARC check and its other policy refusals: the words
+            // name no authentication check, so a reader of the reply can only say "policy".
+            Reason::Policyviolation,
         ),
         Situation::RateLimited(_) => refuse(
             Step::Mail,
             421,
             Some("4.7.0"),
             &["[TSS04] Messages from {client_ip} temporarily deferred due to unexpected volume or user complaints - 4.16.55.1; see https://postmaster.yahooinc.com/error-codes"],
-            Reason::Ratelimited,
+            // [TSS04] defers for volume *or complaints*, so its words judge the sending IP's
+            // standing: a refusal of the sender at MAIL FROM, as the labelled bounces read it.
+            Reason::Rejected,
         ),
         _ => return None,
     })
     .map(|a| match (situation, a) {
-        // Yahoo's rate limit on recipients comes at RCPT, not MAIL.
-        (Situation::RateLimited(Counted::Recipients), a) => Answer { step: Step::Rcpt, ..a },
+        // Yahoo's rate limit on recipients comes at RCPT, not MAIL; there the same words read
+        // as the IP's reputation.
+        (Situation::RateLimited(Counted::Recipients), a) => Answer {
+            step: Step::Rcpt,
+            reason: Reason::Badreputation,
+            ..a
+        },
         (_, a) => a,
     })
 }

@@ -120,6 +120,38 @@ fn frequent_calls_lose_no_refill() {
     assert_eq!(admitted, [0, 1, 30_000, 60_000, 90_000, 120_000]);
 }
 
+#[test]
+fn refilled_buckets_are_forgotten_but_limits_hold() {
+    // A client per second, each sending once: the map keeps only the buckets not yet full
+    // again (a minute's worth), and a client still limited stays limited through a sweep.
+    let mut l = RateLimits::new(vec![Limit::new(
+        "m",
+        Scope::ClientIp,
+        Counted::Messages,
+        1,
+        60_000,
+    )]);
+    let limited = ip("198.51.100.1");
+    assert!(l.message(limited, "a@x.example", Timestamp(0)).is_ok());
+    for n in 0..20_000u32 {
+        let client = IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000u32 + n));
+        assert!(
+            l.message(client, "a@x.example", Timestamp(u64::from(n) * 1000))
+                .is_ok()
+        );
+        if n < 59 {
+            let err = l.message(limited, "a@x.example", Timestamp(u64::from(n) * 1000));
+            assert!(err.is_err(), "refused until its minute is over (n = {n})");
+        }
+    }
+    assert!(
+        l.buckets.len() <= 2 * SWEEP_MIN,
+        "{} buckets kept",
+        l.buckets.len()
+    );
+    assert_eq!(l.tokens("m", "10.0.78.31", Timestamp(19_999_000)), Some(0));
+}
+
 proptest! {
     /// Over any run, a bucket admits at most `max` plus what refilled: max * elapsed / per.
     #[test]

@@ -173,6 +173,17 @@ impl Engine {
         if !c.client.is_empty() && !c.client.iter().any(|p| p.contains(session.client.ip)) {
             return None;
         }
+        if !c.subject.is_empty() {
+            let subject = session.subject.as_deref()?;
+            if !c.subject.iter().any(|g| g.matches(subject)) {
+                return None;
+            }
+        }
+        if let Some(limit) = c.larger_than
+            && session.message_size? <= limit
+        {
+            return None;
+        }
         if c.nth_message.is_some() || c.first_per_client.is_some() {
             let number = session
                 .message

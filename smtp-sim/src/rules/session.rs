@@ -79,6 +79,11 @@ pub struct SessionContext {
     /// The domain of the message's RFC 5322 `From:` header, for DMARC: the driver sets it
     /// (see [`crate::internet::header_from_domain`]) before asking about the end of data.
     pub header_from: Option<String>,
+    /// The message's `Subject:` (unfolded, as written) and its size in octets, for the
+    /// `subject` and `larger_than` conditions: the driver sets them with `header_from`.
+    pub subject: Option<String>,
+    /// The message's size in octets (see `subject`).
+    pub message_size: Option<u64>,
     /// The MAIL `RET=` value (RFC 3461): what a bounce returns. The driver sets it.
     pub ret: Option<Ret>,
     /// The MAIL `ENVID=` value (RFC 3461), decoded from xtext. The driver sets it.
@@ -106,6 +111,8 @@ impl SessionContext {
             recipients: Vec::new(),
             message: None,
             header_from: None,
+            subject: None,
+            message_size: None,
             ret: None,
             envid: None,
             rng,
@@ -118,6 +125,8 @@ impl SessionContext {
         self.recipients.clear();
         self.message = None;
         self.header_from = None;
+        self.subject = None;
+        self.message_size = None;
         self.ret = None;
         self.envid = None;
     }

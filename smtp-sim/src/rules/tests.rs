@@ -89,7 +89,7 @@ fn default_scenario_answers_the_ses_addresses() {
             "ses-suppressionlist",
             "550 5.1.1 <suppressionlist@simulator.amazonses.com>: Address is on the suppression list; the message was not sent to this address\r\n",
             Reason::Suppressed,
-            true,
+            false,
         ),
         (
             "anyone@example.com",
@@ -230,6 +230,56 @@ fn end_of_data_rules_see_every_recipient() {
         d.expect.map(|x| (x.reason, x.hard)),
         Some((Reason::Filtered, false))
     );
+}
+
+#[test]
+fn end_of_data_rules_read_the_subject_and_the_size() {
+    let scenario = Scenario::from_toml(
+        r#"
+[[rule]]
+id = "spam-subject"
+when = { step = "end_of_data", subject = ["*viagra*", "*lottery*"] }
+do = { kind = "reply", code = 550, status = "5.7.1", text = "Message rejected as spam" }
+expect = { reason = "spamdetected" }
+
+[[rule]]
+id = "too-big"
+when = { step = "end_of_data", larger_than = 1000 }
+do = { kind = "reply", code = 552, status = "5.3.4", text = "Message too big" }
+expect = { reason = "emailtoolarge" }
+"#,
+        None,
+    )
+    .unwrap();
+    let mut e = engine(scenario, 0);
+    let cases = [
+        (Some("You WON the Lottery"), 200, Some("spam-subject")),
+        (Some("Minutes of the meeting"), 200, None),
+        (None, 200, None),
+        (Some("Minutes of the meeting"), 1001, Some("too-big")),
+        (Some("Minutes of the meeting"), 1000, None),
+    ];
+    for (subject, size, want) in cases {
+        let mut s = session(&e, 1, "192.0.2.1");
+        e.decide(
+            &mut s,
+            Input::Mail {
+                sender: "a@example.com",
+            },
+            Timestamp(0),
+        );
+        e.decide(
+            &mut s,
+            Input::Rcpt {
+                rcpt: "b@example.net",
+            },
+            Timestamp(0),
+        );
+        s.subject = subject.map(str::to_owned);
+        s.message_size = Some(size);
+        let d = e.decide(&mut s, Input::EndOfData, Timestamp(0));
+        assert_eq!(d.rule.as_deref(), want, "{subject:?} {size}");
+    }
 }
 
 #[test]

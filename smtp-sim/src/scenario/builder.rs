@@ -154,6 +154,18 @@ impl RuleBuilder {
         self
     }
 
+    /// Adds a `Subject:` pattern (end of data only).
+    pub fn subject(mut self, pattern: &str) -> Self {
+        push(&mut self.rule.when.subject, pattern);
+        self
+    }
+
+    /// Only messages larger than `octets` (end of data only).
+    pub fn larger_than(mut self, octets: u64) -> Self {
+        self.rule.when.larger_than = Some(octets);
+        self
+    }
+
     /// Fire with this probability.
     pub fn probability(mut self, p: f64) -> Self {
         self.rule.when.probability = Some(p);

@@ -19,7 +19,7 @@ pub const SES_SIMULATOR_DOMAIN: &str = "simulator.amazonses.com";
 /// | bounce@ | 550 5.1.1 | — | userunknown, hard |
 /// | ooto@ | 250 | auto-reply to the sender | vacation |
 /// | complaint@ | 250 | ARF complaint to the sender | feedback |
-/// | suppressionlist@ | 550 5.1.1 (suppression-list text) | — | suppressed, hard |
+/// | suppressionlist@ | 550 5.1.1 (suppression-list text) | — | suppressed (not hard: the address was not tried) |
 /// | anything else | 250 | stored | delivered |
 pub fn default_scenario(own_domain: &str) -> Result<Scenario, ScenarioErrors> {
     let addresses = |local: &str| {
@@ -71,8 +71,7 @@ pub fn default_scenario(own_domain: &str) -> Result<Scenario, ScenarioErrors> {
                     )
                     .status("5.1.1"),
                 )
-                .expect(Reason::Suppressed)
-                .hard(true),
+                .expect(Reason::Suppressed),
         )
         .rule(
             RuleBuilder::new("store-all")

@@ -138,6 +138,13 @@ pub struct MatchFile {
     /// Only the first N messages of each client address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_per_client: Option<u64>,
+    /// `Subject:` header patterns (case-insensitive globs over the unfolded value as written);
+    /// `end_of_data` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Patterns>,
+    /// Only messages of more than this many octets; `end_of_data` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub larger_than: Option<u64>,
     /// Fire with this probability (0 to 1), drawn from the session's seeded generator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probability: Option<f64>,
@@ -157,6 +164,8 @@ impl Default for MatchFile {
             client: None,
             nth_message: None,
             first_per_client: None,
+            subject: None,
+            larger_than: None,
             probability: None,
         }
     }

@@ -42,6 +42,10 @@ pub struct Conditions {
     pub nth_message: Option<u64>,
     /// Only the first N messages of a client.
     pub first_per_client: Option<u64>,
+    /// Any of these must match the message's `Subject:` (end of data only).
+    pub subject: Vec<Glob>,
+    /// Only messages larger than this many octets (end of data only).
+    pub larger_than: Option<u64>,
     /// The probability of firing, drawn last (only when everything else matched).
     pub probability: Option<f64>,
 }

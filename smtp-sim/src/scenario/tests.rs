@@ -104,6 +104,14 @@ fn refusals_say_where_and_what() {
             3, "\"bad pattern\"", "rule[0].when.rcpt[1]", "without whitespace",
         ),
         (
+            "[[rule]]\nid = \"r\"\nwhen = { step = \"rcpt\", subject = \"*spam*\" }\ndo = { kind = \"accept\" }\nexpect = { reason = \"delivered\" }\n".into(),
+            3, "\"*spam*\"", "rule[0].when.subject", "only at end_of_data",
+        ),
+        (
+            "[[rule]]\nid = \"r\"\nwhen = { larger_than = 10 }\ndo = { kind = \"accept\" }\nexpect = { reason = \"delivered\" }\n".into(),
+            3, "10", "rule[0].when.larger_than", "only at end_of_data",
+        ),
+        (
             "[[rule]]\nid = \"r\"\nwhen = { probability = 1.5 }\ndo = { kind = \"accept\" }\nexpect = { reason = \"delivered\" }\n".into(),
             3, "1.5", "rule[0].when.probability", "between 0 and 1",
         ),

@@ -138,6 +138,25 @@ fn compile_conditions(
             ));
         }
     }
+    // The message is known at the end of data only; an `any` rule is never asked there.
+    for (key, present) in [
+        ("subject", when.subject.is_some()),
+        ("larger_than", when.larger_than.is_some()),
+    ] {
+        if present && !step.knows_message() {
+            problems.push((
+                path.key(key),
+                format!(
+                    "expected no `{key}` condition at step `{}`: the message is known only at \
+                     end_of_data",
+                    step.name()
+                ),
+            ));
+        }
+    }
+    let subject = patterns(&when.subject, &path.key("subject"), problems, |p| {
+        Glob::new(p, true)
+    });
     let rcpt = patterns(&when.rcpt, &path.key("rcpt"), problems, AddressPattern::new);
     let sender = patterns(
         &when.sender,
@@ -175,6 +194,8 @@ fn compile_conditions(
         client,
         nth_message: when.nth_message,
         first_per_client: when.first_per_client,
+        subject,
+        larger_than: when.larger_than,
         probability: when.probability,
     })
 }

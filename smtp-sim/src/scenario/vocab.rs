@@ -72,6 +72,11 @@ impl Step {
         matches!(self, Step::Mail | Step::Rcpt | Step::Data | Step::EndOfData)
     }
 
+    /// Whether the message itself is known when this step is reached.
+    pub(crate) fn knows_message(self) -> bool {
+        self == Step::EndOfData
+    }
+
     /// Whether a recipient is known when this step is reached.
     pub(crate) fn knows_rcpt(self) -> bool {
         matches!(self, Step::Rcpt | Step::Data | Step::EndOfData)

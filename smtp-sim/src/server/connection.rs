@@ -14,7 +14,7 @@ use tokio::time::Instant;
 use super::lines::{ClientLines, PendingLines, reply_lines};
 use super::listener::Shared;
 use crate::capture::Direction;
-use crate::internet::header_from_domain;
+use crate::internet::{header_from_domain, header_value};
 use crate::rules::{Decision, Input, Outcome, Reply, SessionContext};
 use crate::scenario::Step;
 use crate::types::ClientIdentity;
@@ -436,6 +436,8 @@ impl Connection<'_> {
     async fn message(&mut self, raw: Vec<u8>) -> io::Result<Flow> {
         if let Some(ctx) = self.ctx.as_mut() {
             ctx.header_from = header_from_domain(&raw);
+            ctx.subject = header_value(&raw, "subject");
+            ctx.message_size = Some(raw.len() as u64);
         }
         let Some(decision) = self.decide(Input::EndOfData) else {
             return Ok(Flow::Drop);

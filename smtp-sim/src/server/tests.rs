@@ -136,6 +136,57 @@ fn rule(id: &str, step: Step, action: ActionBuilder, reason: Reason) -> RuleBuil
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_content_filter_refuses_by_subject_and_size_and_the_next_message_passes() {
+    let scenario = ScenarioBuilder::new()
+        .rule(
+            rule(
+                "spam",
+                Step::EndOfData,
+                ActionBuilder::reply(550, "Message rejected as spam").status("5.7.1"),
+                Reason::Spamdetected,
+            )
+            .subject("*lottery*"),
+        )
+        .rule(
+            rule(
+                "big",
+                Step::EndOfData,
+                ActionBuilder::reply(552, "Message too big").status("5.3.4"),
+                Reason::Emailtoolarge,
+            )
+            .larger_than(100),
+        )
+        .build()
+        .unwrap();
+    let mut p = start(scenario);
+    p.reply().await.unwrap();
+    p.send("EHLO c.example\r\n").await;
+    let padding = "x".repeat(120);
+    let messages = [
+        (
+            "Subject: You won the\r\n LOTTERY\r\n\r\nhi\r\n.\r\n".to_owned(),
+            "550 5.7.1 Message rejected as spam\r\n",
+        ),
+        (
+            format!("Subject: report\r\n\r\n{padding}\r\n.\r\n"),
+            "552 5.3.4 Message too big\r\n",
+        ),
+        (
+            "Subject: report\r\n\r\nshort\r\n.\r\n".to_owned(),
+            "250 2.0.0 Ok: queued\r\n",
+        ),
+    ];
+    for (message, want) in messages {
+        p.send("MAIL FROM:<a@example.org>\r\n").await;
+        p.send("RCPT TO:<b@example.net>\r\n").await;
+        assert!(p.send("DATA\r\n").await.starts_with("354 "));
+        assert_eq!(p.send(&message).await, want);
+    }
+    p.sim
+        .with_capture(|c| assert_eq!(c.store.iter().count(), 1));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_delay_runs_on_tokio_time_and_earlier_replies_are_not_held() {
     let scenario = ScenarioBuilder::new()
         .rule(

@@ -39,14 +39,23 @@ pub(super) const OUTLOOK: &str = ".outlook.com";
 /// Microsoft's own mark: its `5.4.1` status or its `….outlook.com` host in the text.
 const EDGE_BLOCKING: &str = "recipient address rejected: access denied";
 
+/// Exchange Online's refusal without the recipient form.
+const ACCESS_DENIED: &str = "access denied";
+
 pub(super) fn classify(folded: &str, ev: &Evidence<'_>) -> Hit {
     if let Some(hit) = super::first_marker(folded, MARKERS, ev) {
         return Some(hit);
     }
-    let microsoft = super::has_marker(folded, OUTLOOK, ev)
-        || ev.status.is_some_and(|s| s.subject == 4 && s.detail == 1);
-    if microsoft && folded.contains(EDGE_BLOCKING) {
+    let x41 = ev.status.is_some_and(|s| s.subject == 4 && s.detail == 1);
+    if (x41 || super::has_marker(folded, OUTLOOK, ev)) && folded.contains(EDGE_BLOCKING) {
         return Some((Reason::UserUnknown, EDGE_BLOCKING));
+    }
+    // The same refusal for a whole message at DATA ("All recipient addresses rejected : Access
+    // denied") names no address, so it does not say which one is bad: a refusal by the
+    // tenant's policy. Its `5.4.1` is Microsoft's code for the refusal, not "no answer from
+    // host", which would wrongly send the message back into retries.
+    if x41 && folded.contains(ACCESS_DENIED) {
+        return Some((Reason::SecurityError, ACCESS_DENIED));
     }
     // Exchange Online's range for a banned sending IP; the status alone names it.
     if let Some(hit) = ev
@@ -118,6 +127,11 @@ mod tests {
                 "550 5.4.1 [a@example.org]: Recipient address rejected: Access denied [X.eop-nam02.prod.protection.outlook.com]",
                 None,
                 Some(Reason::UserUnknown),
+            ),
+            (
+                "550 5.4.1 All recipient addresses rejected : Access denied. [DM3NAM02FT000.eop-nam02.prod.protection.outlook.com]",
+                Some("5.4.1"),
+                Some(Reason::SecurityError),
             ),
             // Postfix's own check_recipient_access refusal: a policy, not Microsoft's directory.
             (

@@ -72,13 +72,7 @@ pub(super) const RULES: &[Rule] = &[
     ),
     (
         Reason::NetworkError,
-        &[
-            "dns error",
-            "dns lookup",
-            "temporary lookup failure",
-            "name server",
-            "connect to",
-        ],
+        &["dns error", "dns lookup", "name server", "connect to"],
     ),
     (
         Reason::MailerError,
@@ -99,6 +93,8 @@ pub(super) const RULES: &[Rule] = &[
             "internal error",
             "server error",
             "local error",
+            // Postfix: a lookup table (LDAP, SQL, …) did not answer.
+            "temporary lookup failure",
             "system problem",
             "transaction failed",
             "currently unavailable",

@@ -82,5 +82,9 @@ pub(super) const RULES: &[Rule] = &[
         Reason::HostUnknown,
         &["no route found to domain", "host name lookup failure"],
     ),
+    // Postfix's HELO restrictions (`reject_non_fqdn_helo_hostname`, `reject_invalid_…`,
+    // `reject_unknown_…`): the client's own name is refused, whatever follows the colon ("Host
+    // not found" is about the client, not the recipient's domain).
+    (Reason::Blocked, &["helo command rejected"]),
     // --- end of the classic MTAs' group.
 ];

@@ -95,6 +95,18 @@ fn diagnostics() {
         ("452 4.3.1 Insufficient system storage", Reason::SystemFull),
         ("451 4.3.0 Internal error", Reason::SystemError),
         (
+            "451 4.3.0 <a@example.net>: Temporary lookup failure",
+            Reason::SystemError,
+        ),
+        (
+            "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
+            Reason::Blocked,
+        ),
+        (
+            "450 4.7.1 <x.example>: Helo command rejected: Host not found",
+            Reason::Blocked,
+        ),
+        (
             "550 5.1.6 User has moved; no forwarding address",
             Reason::HasMoved,
         ),
