@@ -504,14 +504,29 @@ fn plain_run(input: &[u8], table: &[u8; 256]) -> Option<usize> {
     let mut prev = DOT;
     let mut bad = 0u8;
     let mut i = 0;
-    while i < input.len() {
-        let c = table[input[i] as usize];
-        if c == 0 {
-            break;
+    // Two bytes a turn; the turn that meets the end takes its first byte when that belongs,
+    // without a branch.
+    while i + 1 < input.len() {
+        let c0 = table[input[i] as usize];
+        let c1 = table[input[i + 1] as usize];
+        if c0 == 0 || c1 == 0 {
+            bad |= (prev << NOT_AFTER) & c0;
+            let keep = c0 != 0;
+            prev = if keep { c0 } else { prev };
+            i += usize::from(keep);
+            return (bad == 0 && prev & WORD != 0).then_some(i);
         }
-        bad |= (prev << NOT_AFTER) & c;
-        prev = c;
-        i += 1;
+        bad |= ((prev << NOT_AFTER) & c0) | ((c0 << NOT_AFTER) & c1);
+        prev = c1;
+        i += 2;
+    }
+    if let Some(&b) = input.get(i) {
+        let c = table[b as usize];
+        if c != 0 {
+            bad |= (prev << NOT_AFTER) & c;
+            prev = c;
+            i += 1;
+        }
     }
     (bad == 0 && prev & WORD != 0).then_some(i)
 }
