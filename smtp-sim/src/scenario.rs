@@ -180,6 +180,11 @@ impl Scenario {
         &self.rules
     }
 
+    /// Whether any rule matches on the message's `Subject:` (the driver reads it only then).
+    pub fn reads_subject(&self) -> bool {
+        self.rules.iter().any(|r| !r.conditions.subject.is_empty())
+    }
+
     /// The internet around the simulator: DNS world, checks, personas, profiles, identities.
     pub fn internet(&self) -> &crate::internet::InternetConfig {
         &self.internet

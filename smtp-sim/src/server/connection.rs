@@ -436,7 +436,12 @@ impl Connection<'_> {
     async fn message(&mut self, raw: Vec<u8>) -> io::Result<Flow> {
         if let Some(ctx) = self.ctx.as_mut() {
             ctx.header_from = header_from_domain(&raw);
-            ctx.subject = header_value(&raw, "subject");
+            // Read only for a scenario that matches on it: the header walk is per message.
+            ctx.subject = if self.shared.sim.scenario().reads_subject() {
+                header_value(&raw, "subject")
+            } else {
+                None
+            };
             ctx.message_size = Some(raw.len() as u64);
         }
         let Some(decision) = self.decide(Input::EndOfData) else {
