@@ -4,8 +4,8 @@
 //! `cargo run --release -p benches --example ratio [commands|lines|replies|data|classify]`
 //! (`lines`: each line of the command mix timed alone; `data-core` / `data-proto` run one side
 //! of `data` alone); `core` runs only smtp-core's command
-//! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's, the
-//! same work, for a profiler or callgrind; `mix-dist` prints the spread of 400 interleaved
+//! paths (`mix` only its command mix, `lineN` line N of it) and `proto` only smtp-proto's
+//! (`mix-proto` only its command mix), the same work, for a profiler or callgrind; `mix-dist` prints the spread of 400 interleaved
 //! command-mix rounds per side (min, quartiles, mean, paired ratios); `classify-only` runs only bounce-classify over the
 //! development corpus (ten times) and `parse-only` only mail-parser's parse of it.
 
@@ -90,6 +90,12 @@ fn main() {
     if which == "mix" {
         for _ in 0..100000 {
             mix_core();
+        }
+        return;
+    }
+    if which == "mix-proto" {
+        for _ in 0..100000 {
+            mix_proto();
         }
         return;
     }

@@ -395,11 +395,25 @@ pub(crate) fn domain(input: &[u8]) -> ParseResult<'_, Domain<'_>> {
 }
 
 /// [`domain`], its text cut from `src`.
-///
-/// One pass over the bytes: each label is the longest run of `LDH` bytes, checked when it ends
-/// (not empty, no hyphen at either end, at most 63 octets when ASCII); a dot continues the
-/// domain only when a label byte follows it.
 pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Domain<'a>> {
+    let end = match plain_run(input, &DOMAIN_CLASS) {
+        Some(n) if n <= MAX_LABEL => n,
+        _ => domain_len(input)?,
+    };
+    let text = src.str(&input[..end]).map_err(|k| SynErr::at(input, k))?;
+    Ok((&input[end..], Domain::checked(text)))
+}
+
+/// The length of the domain at the start of `input`, label by label: each label is the longest
+/// run of `LDH` bytes, checked when it ends (not empty, no hyphen at either end, at most 63
+/// octets when ASCII); a dot continues the domain only when a label byte follows it.
+///
+/// Out of line: [`plain_run`] answers for every domain of up to 63 octets that ends in a label
+/// byte and has no empty label and no hyphen next to a dot, and this loop then gives the same
+/// length (`domain_fast_path_agrees` checks it).
+#[cold]
+#[inline(never)]
+fn domain_len(input: &[u8]) -> Result<usize, nom::Err<SynErr<'_>>> {
     let len = input.len();
     let mut start = 0;
     let mut i = 0;
@@ -426,8 +440,95 @@ pub(crate) fn domain_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Do
     if end > MAX_DOMAIN {
         return Err(SynErr::syntax(input));
     }
-    let text = src.str(&input[..end]).map_err(|k| SynErr::at(input, k))?;
-    Ok((&input[end..], Domain::checked(text)))
+    Ok(end)
+}
+
+/// Classes of [`plain_run`]: a word byte (a letter, digit or `UTF8-non-ascii` byte of a
+/// domain; `atext` of a dot-string).
+const WORD: u8 = 1;
+/// `-` inside a domain's label.
+const HYPHEN: u8 = 2;
+/// `.` between labels or atoms.
+const DOT: u8 = 4;
+/// Shift of the set of classes that may not come right before a byte of this class.
+const NOT_AFTER: u32 = 3;
+
+/// `Domain` bytes for [`plain_run`]: a hyphen may not follow a dot (or start the domain), a
+/// dot may not follow a dot or a hyphen (or start it).
+static DOMAIN_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b == b'-' {
+            HYPHEN | (DOT << NOT_AFTER)
+        } else if b == b'.' {
+            DOT | ((DOT | HYPHEN) << NOT_AFTER)
+        } else if LDH[i] {
+            WORD
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// `Dot-string` bytes for [`plain_run`]: a dot may not follow a dot (or start it).
+static DOT_STRING_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = if i == b'.' as usize {
+            DOT | (DOT << NOT_AFTER)
+        } else if ATEXT[i] {
+            WORD
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The fast path of `Domain` and `Dot-string`: the length of the longest run of bytes with a
+/// class in `table`, when no byte of it follows one its class forbids (the start counts as a
+/// dot) and it ends in a word byte; `None` otherwise (the label-by-label rule then answers,
+/// with its errors and offsets).
+///
+/// One loop with one exit per token, where the label-by-label loop has one per label and
+/// another per dot (each exit falls at a different byte for every token, so it is mostly
+/// mispredicted).
+#[inline(always)]
+fn plain_run(input: &[u8], table: &[u8; 256]) -> Option<usize> {
+    let mut prev = DOT;
+    let mut bad = 0u8;
+    let mut i = 0;
+    // Two bytes a turn; the turn that meets the end takes its first byte when that belongs,
+    // without a branch.
+    while i + 1 < input.len() {
+        let c0 = table[input[i] as usize];
+        let c1 = table[input[i + 1] as usize];
+        if c0 == 0 || c1 == 0 {
+            bad |= (prev << NOT_AFTER) & c0;
+            let keep = c0 != 0;
+            prev = if keep { c0 } else { prev };
+            i += usize::from(keep);
+            return (bad == 0 && prev & WORD != 0).then_some(i);
+        }
+        bad |= ((prev << NOT_AFTER) & c0) | ((c0 << NOT_AFTER) & c1);
+        prev = c1;
+        i += 2;
+    }
+    if let Some(&b) = input.get(i) {
+        let c = table[b as usize];
+        if c != 0 {
+            bad |= (prev << NOT_AFTER) & c;
+            prev = c;
+            i += 1;
+        }
+    }
+    (bad == 0 && prev & WORD != 0).then_some(i)
 }
 
 /// ```text
@@ -560,7 +661,21 @@ pub(crate) fn host_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Host
 /// Dot-string = Atom *("."  Atom)
 /// Atom       = 1*atext
 /// ```
+#[inline(always)]
 fn dot_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
+    let i = match plain_run(input, &DOT_STRING_CLASS) {
+        Some(n) => n,
+        None => dot_string_len(input)?,
+    };
+    Ok((&input[i..], &input[..i]))
+}
+
+/// The length of the `Dot-string` at the start of `input`, atom by atom (a dot continues it
+/// only when an `atext` byte follows). Out of line: [`plain_run`] answers for every dot-string
+/// that does not end in a dot, with the same length (`dot_string_fast_path_agrees`).
+#[cold]
+#[inline(never)]
+fn dot_string_len(input: &[u8]) -> Result<usize, nom::Err<SynErr<'_>>> {
     let len = input.len();
     let mut i = 0;
     loop {
@@ -577,7 +692,7 @@ fn dot_string(input: &[u8]) -> ParseResult<'_, &[u8]> {
             break;
         }
     }
-    Ok((&input[i..], &input[..i]))
+    Ok(i)
 }
 
 /// ```text

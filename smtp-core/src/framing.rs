@@ -26,27 +26,74 @@ use memchr::memchr;
 use crate::error::{ErrorKind, ParseError};
 
 /// The position of the first LF in `bytes`.
-///
-/// A command line is short: the first 64 bytes are searched eight at a time in a word (a byte
-/// equal to LF becomes zero after the XOR, and the lowest byte whose subtraction borrows is the
-/// first zero), which costs less than setting up memchr's vector search; memchr takes the rest.
 #[inline]
 pub(crate) fn find_lf(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
+    find_byte(bytes, b'\n')
+}
+
+/// The position of the first `needle` in `bytes`.
+///
+/// Lines and tokens are short: the first 64 bytes are searched eight at a time in a word (a
+/// byte equal to the needle becomes zero after the XOR, and the lowest byte whose subtraction
+/// borrows is the first zero), which costs less than setting up memchr's vector search;
+/// memchr takes the rest. The last bytes of a short input are read as one word too, the last
+/// eight (or, under eight bytes, the first and last four), so no byte loop with a
+/// data-dependent end runs.
+#[inline(always)]
+pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    let len = bytes.len();
     let mut i = 0;
     while i < 64 {
         let Some(chunk) = bytes[i..].first_chunk::<8>() else {
-            return bytes[i..].iter().position(|&b| b == b'\n').map(|p| i + p);
+            return byte_in_tail(bytes, i, needle);
         };
-        let x = u64::from_le_bytes(*chunk) ^ (ONES * u64::from(b'\n'));
-        let found = x.wrapping_sub(ONES) & !x & HIGH;
-        if found != 0 {
-            return Some(i + (found.trailing_zeros() / 8) as usize);
+        if let Some(p) = byte_in_word(u64::from_le_bytes(*chunk), needle) {
+            return Some(i + p);
         }
         i += 8;
     }
-    memchr(b'\n', &bytes[i..]).map(|p| i + p)
+    if i == len {
+        return None;
+    }
+    memchr(needle, &bytes[i..]).map(|p| i + p)
+}
+
+/// The index of the first `needle` byte of `word` (little-endian), if any.
+#[inline(always)]
+fn byte_in_word(word: u64, needle: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let x = word ^ (ONES * u64::from(needle));
+    // A borrow only runs upwards from a zero byte, so the lowest flag is exact.
+    let found = x.wrapping_sub(ONES) & !x & HIGH;
+    (found != 0).then(|| (found.trailing_zeros() / 8) as usize)
+}
+
+/// The first `needle` in `bytes[i..]`, fewer than eight bytes, where `bytes[..i]` has none.
+#[inline(always)]
+fn byte_in_tail(bytes: &[u8], i: usize, needle: u8) -> Option<usize> {
+    let len = bytes.len();
+    if i == len {
+        return None;
+    }
+    if let Some(last) = bytes.last_chunk::<8>() {
+        // The last eight bytes; the first 8 - (len - i) of them were searched already (no
+        // needle, so no borrow from them either) and are shifted out.
+        let shift = 8 * (8 - (len - i));
+        // (The zeros shifted in could only match a zero needle, past the end: filtered.)
+        return byte_in_word(u64::from_le_bytes(*last) >> shift, needle)
+            .filter(|&p| p < len - i)
+            .map(|p| i + p);
+    }
+    // Under eight bytes in all (i == 0): the first four and the last four, which overlap.
+    match (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        (Some(head), Some(tail)) => {
+            let word =
+                u64::from(u32::from_le_bytes(*head)) | (u64::from(u32::from_le_bytes(*tail)) << 32);
+            byte_in_word(word, needle).map(|p| if p < 4 { p } else { len - 4 + (p - 4) })
+        }
+        _ => bytes.iter().position(|&b| b == needle),
+    }
 }
 
 /// How a line ended.

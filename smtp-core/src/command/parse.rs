@@ -8,7 +8,7 @@ use crate::framing::find_lf;
 
 use super::types::{
     Auth, InitialResponse, Text, Unknown, XCLIENT_NAMES, XFORWARD_NAMES, attributes, base64,
-    etrn_node, mechanism, text,
+    etrn_node, mechanism_in, text,
 };
 use super::{Command, CommandConfig, Decoded, Deviation, Deviations, HeloName, Mail, Parsed, Rcpt};
 use crate::address::{
@@ -218,6 +218,8 @@ fn fill<T>(slot: &mut T, value: T) {
 }
 
 /// Turns a rule's error into a [`ParseError`] at its offset in `content`.
+#[cold]
+#[inline(never)]
 fn located(content: &[u8], e: nom::Err<SynErr<'_>>, default: ErrorKind) -> ParseError {
     match e {
         nom::Err::Error(e) | nom::Err::Failure(e) => {
@@ -355,7 +357,11 @@ fn command<'a>(
         }
         Verb::Vrfy => Command::Vrfy(sp_then(args, text).map_err(at)?.1),
         Verb::Expn => Command::Expn(sp_then(args, text).map_err(at)?.1),
-        Verb::Auth => Command::Auth(sp_then(args, auth_args).map_err(at)?.1),
+        Verb::Auth => {
+            // UTF-8 is checked once for the arguments; the tokens are cut from it.
+            let src = Src::line_from(content, content.len() - args.len());
+            Command::Auth(sp_then(args, |i| auth_args(i, src)).map_err(at)?.1)
+        }
         Verb::Etrn => Command::Etrn(sp_then(args, etrn_node).map_err(at)?.1),
         Verb::Xclient => Command::Xclient(
             sp_then(args, |i| attributes(i, XCLIENT_NAMES))
@@ -422,8 +428,8 @@ fn bdat_args(input: &[u8]) -> ParseResult<'_, (u64, bool)> {
 /// auth-args        = sasl-mech [ SP initial-response ]
 /// initial-response = base64 / "="
 /// ```
-fn auth_args(input: &[u8]) -> ParseResult<'_, Auth<'_>> {
-    let (rest, mechanism) = mechanism(input)?;
+fn auth_args<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Auth<'a>> {
+    let (rest, mechanism) = mechanism_in(input, src)?;
     let Some(after) = rest.strip_prefix(b" ") else {
         return Ok((
             rest,
@@ -436,7 +442,7 @@ fn auth_args(input: &[u8]) -> ParseResult<'_, Auth<'_>> {
     let (rest, response) = if after.first() == Some(&b'=') {
         (&after[1..], InitialResponse::Empty)
     } else {
-        let (rest, secret) = base64(after)?;
+        let (rest, secret) = base64(after, src)?;
         (rest, InitialResponse::Data(secret))
     };
     Ok((

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::address::{Domain, Host, domain};
-use crate::syntax::{ATEXT, BASE64, ParseResult, SynErr, TEXT, span, str_newtype, utf8};
+use crate::syntax::{ATEXT, BASE64, ParseResult, Src, SynErr, TEXT, VERB, span, str_newtype, utf8};
 use crate::xtext::{XText, xtext};
 
 str_newtype!(
@@ -105,14 +105,18 @@ str_newtype!(
 /// sasl-mech = 1*20mech-char
 /// ```
 pub(crate) fn mechanism(input: &[u8]) -> ParseResult<'_, Mechanism<'_>> {
-    let n = input
-        .iter()
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-        .count();
+    mechanism_in(input, Src::NONE)
+}
+
+/// [`mechanism`], its text cut from `src`.
+#[inline(always)]
+pub(crate) fn mechanism_in<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Mechanism<'a>> {
+    // The verb bytes are the mech-chars: letters, digits, `-` and `_`.
+    let n = span(input, &VERB);
     if n == 0 || n > 20 {
         return Err(SynErr::syntax(input));
     }
-    let s = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;
+    let s = src.str(&input[..n]).map_err(|k| SynErr::at(input, k))?;
     Ok((&input[n..], Mechanism::checked(s)))
 }
 
@@ -136,7 +140,7 @@ impl<'a> TryFrom<&'a str> for Secret<'a> {
     type Error = crate::InvalidValue;
 
     fn try_from(s: &'a str) -> Result<Self, Self::Error> {
-        crate::syntax::whole(s, "Secret", base64)
+        crate::syntax::whole(s, "Secret", |i| base64(i, Src::NONE))
     }
 }
 
@@ -156,7 +160,10 @@ impl serde::Serialize for Secret<'_> {
 /// ```text
 /// base64 = *(4base64-char) [base64-terminal]   ; RFC 4954 §4, not empty here
 /// ```
-pub(crate) fn base64(input: &[u8]) -> ParseResult<'_, Secret<'_>> {
+///
+/// The text is cut from `src`.
+#[inline(always)]
+pub(crate) fn base64<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Secret<'a>> {
     let body = span(input, &BASE64);
     let pad = input[body..]
         .iter()
@@ -167,7 +174,7 @@ pub(crate) fn base64(input: &[u8]) -> ParseResult<'_, Secret<'_>> {
     if body == 0 || !n.is_multiple_of(4) {
         return Err(SynErr::syntax(input));
     }
-    let s = utf8(&input[..n]).map_err(|k| SynErr::at(input, k))?;
+    let s = src.str(&input[..n]).map_err(|k| SynErr::at(input, k))?;
     Ok((&input[n..], Secret(Cow::Borrowed(s))))
 }
 

@@ -386,3 +386,56 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn keyword_compare_is_exact() {
+    // Every keyword name, against tokens that differ from it in one byte by each single bit
+    // (the case bit of a letter is the only change that keeps it equal), in length, or in case.
+    let names: [&[u8]; 22] = [
+        b"8BITMIME",
+        b"AUTH",
+        b"AUTH=",
+        b"BINARYMIME",
+        b"CHUNKING",
+        b"DELIVERBY",
+        b"DSN",
+        b"ENHANCEDSTATUSCODES",
+        b"ETRN",
+        b"EXPN",
+        b"FUTURERELEASE",
+        b"HELP",
+        b"MT-PRIORITY",
+        b"PIPELINING",
+        b"REQUIRETLS",
+        b"SIZE",
+        b"SMTPUTF8",
+        b"STARTTLS",
+        b"VRFY",
+        b"XCLIENT",
+        b"XFORWARD",
+        b"X-EXPS",
+    ];
+    let naive = |k: &[u8], n: &[u8]| {
+        k.len() == n.len() && k.iter().zip(n).all(|(a, b)| a.to_ascii_uppercase() == *b)
+    };
+    for name in names {
+        let mut tokens = vec![name.to_vec(), name.to_ascii_lowercase(), name[1..].to_vec()];
+        tokens.push([name, b"S"].concat());
+        for i in 0..name.len() {
+            for bit in 0..8 {
+                let mut t = name.to_vec();
+                t[i] ^= 1 << bit;
+                tokens.push(t);
+            }
+        }
+        for t in &tokens {
+            assert_eq!(
+                super::is_keyword(t, name),
+                naive(t, name),
+                "{:?} {:?}",
+                String::from_utf8_lossy(t),
+                String::from_utf8_lossy(name)
+            );
+        }
+    }
+}

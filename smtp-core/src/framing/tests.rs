@@ -131,20 +131,25 @@ proptest::proptest! {
 #[test]
 fn find_lf_agrees_with_memchr() {
     // Every length up to past the word-wise part, LF at every position (or none), with bytes
-    // around LF that differ from it by one bit or by a borrow.
+    // around LF that differ from it by one bit or by a borrow; then a second LF after it.
     for len in 0..80 {
         for at in (0..len).map(Some).chain([None]) {
-            let mut bytes: Vec<u8> = (0..len)
-                .map(|i| [b'\x0b', b'\x09', b'\x8a', b'a', b'\x0a' ^ 0x80][i % 5])
-                .collect();
-            if let Some(at) = at {
-                bytes[at] = b'\n';
+            for second in (at.map_or(len, |a| a + 1)..len).map(Some).chain([None]) {
+                let mut bytes: Vec<u8> = (0..len)
+                    .map(|i| [b'\x0b', b'\x09', b'\x8a', b'a', b'\x0a' ^ 0x80][i % 5])
+                    .collect();
+                if let Some(at) = at {
+                    bytes[at] = b'\n';
+                }
+                if let Some(second) = second {
+                    bytes[second] = b'\n';
+                }
+                assert_eq!(
+                    super::find_lf(&bytes),
+                    memchr::memchr(b'\n', &bytes),
+                    "{len} {at:?} {second:?}"
+                );
             }
-            assert_eq!(
-                super::find_lf(&bytes),
-                memchr::memchr(b'\n', &bytes),
-                "{len} {at:?}"
-            );
         }
     }
 }
