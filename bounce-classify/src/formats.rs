@@ -26,9 +26,12 @@ mod rfc3834;
 mod sendmail;
 mod v5sendmail;
 
+use smtp_core::status::StatusClass;
+
 use crate::message::Message;
 use crate::reason::Reason;
 use crate::report::Command;
+use crate::scan;
 
 pub(crate) use blocks::{Block, recipient_blocks};
 
@@ -112,12 +115,16 @@ pub(crate) fn decode(msg: &Message) -> Option<Decoded> {
     Some(decoded)
 }
 
-/// True when the message looks like a bounce by its envelope: sender or subject of a mailer
-/// daemon. Used by the catch-all to avoid reading ordinary mail as a bounce.
+/// True when the message looks like a bounce by its envelope: a mailer daemon's sender, a
+/// bounce's subject, or a weaker mark (a service's no-reply sender, a subject with a word such as
+/// "error") together with the content of a failure report. Used by the catch-all to avoid reading
+/// ordinary mail as a bounce.
 pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
     let from = msg.from().to_ascii_lowercase();
     let subject = msg.subject().to_ascii_lowercase();
-    const SENDERS: &[&str] = &[
+    // A subject that answers another message is a person writing, whatever its words.
+    let reply = is_reply(&subject);
+    const DAEMONS: &[&str] = &[
         "mailer-daemon",
         "postmaster",
         "mail delivery",
@@ -125,48 +132,67 @@ pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
         "maildelivery",
         "mailerdaemon",
         "mail-daemon",
-        "no-reply",
-        "noreply",
-        "bounce",
-        "administrator",
-        "mailadmin",
-        "mail administrator",
         "daemon",
     ];
-    const SUBJECTS: &[&str] = &[
+    const BOUNCE_SUBJECTS: &[&str] = &[
         "undeliver",
-        "undelivered",
         "not delivered",
         "delivery fail",
         "delivery status",
         "delivery notification",
         "delivery problem",
         "failure notice",
-        "failed",
         "returned mail",
         "return mail",
         "returned to sender",
         "could not send",
         "couldn't be delivered",
         "mail delivery",
-        "error",
         "nondeliverable",
         "non-deliverable",
         "non delivery",
+        "are not member",
+        "not a member",
+    ];
+    if DAEMONS.iter().any(|s| from.contains(s))
+        || (!reply && BOUNCE_SUBJECTS.iter().any(|s| subject.contains(s)))
+        || msg.header("x-failed-recipients").is_some()
+        || from_nobody(msg)
+    {
+        return true;
+    }
+    // Services send all kinds of mail from these senders and under these words (a password
+    // change from no-reply@, "Build failed", "Security notification").
+    const SERVICE_SENDERS: &[&str] = &[
+        "no-reply",
+        "noreply",
+        "bounce",
+        "administrator",
+        "mailadmin",
+    ];
+    const NOTICE_SUBJECTS: &[&str] = &[
+        "failed",
+        "error",
+        "エラー",
         "bounce",
         "rejected",
         "warning",
         "delayed",
         "notification",
         "mail system",
-        "are not member",
-        "not a member",
         "problem",
     ];
-    SENDERS.iter().any(|s| from.contains(s))
-        || (!is_reply(&subject) && SUBJECTS.iter().any(|s| subject.contains(s)))
-        || msg.header("x-failed-recipients").is_some()
-        || from_nobody(msg)
+    let weak = SERVICE_SENDERS.iter().any(|s| from.contains(s))
+        || (!reply && NOTICE_SUBJECTS.iter().any(|s| subject.contains(s)));
+    weak && reports_a_failure(msg)
+}
+
+/// What a weak mark needs beside it: the message returns the one that failed (a
+/// `message/rfc822` or `text/rfc822-headers` part), or its notice quotes an enhanced status code
+/// of a failure.
+fn reports_a_failure(msg: &Message) -> bool {
+    !msg.original_headers.is_empty()
+        || scan::status(&msg.notice).is_some_and(|s| s.class != StatusClass::Success)
 }
 
 /// A subject that answers another message ("Re: my mail to you bounced"): a person writing
@@ -219,6 +245,48 @@ mod tests {
             let raw = format!("{head}\nBody.\n");
             for m in crate::message::with_each_line_end(&raw) {
                 assert_eq!(looks_like_bounce(&m), want, "{head}");
+            }
+        }
+    }
+
+    #[test]
+    fn weak_marks_need_the_content_of_a_failure_report() {
+        let returned = "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\n\
+Content-Type: text/plain\n\nCould not be delivered to <x@example.net>.\n--b\n\
+Content-Type: message/rfc822\n\nFrom: a@example.org\nTo: x@example.net\nSubject: hi\n\nHi\n--b--\n";
+        let cases = [
+            // A service's mail from no-reply@, and a build report: no failure report in them.
+            (
+                "From: no-reply@accounts.example\nSubject: Your password was changed\n\n\
+Write to security@accounts.example if this was not you.\n"
+                    .to_string(),
+                false,
+            ),
+            (
+                "From: ci@builds.example\nSubject: Build failed: main #123\n\nAuthor: dev@example.org\n"
+                    .to_string(),
+                false,
+            ),
+            // The same marks with the failed message returned, or with a failure's status code.
+            (
+                format!("From: no-reply@mail.example.jp\nSubject: notice\n{returned}"),
+                true,
+            ),
+            (
+                "From: alerts@mail.example\nSubject: Mail error\n\n\
+<x@example.net>: 552 5.2.2 Mailbox full\n"
+                    .to_string(),
+                true,
+            ),
+            (
+                "From: a@example.org\nSubject: Delivery error\n\nAll fine, 2.0.0 delivered.\n"
+                    .to_string(),
+                false,
+            ),
+        ];
+        for (raw, want) in cases {
+            for m in crate::message::with_each_line_end(&raw) {
+                assert_eq!(looks_like_bounce(&m), want, "{raw}");
             }
         }
     }

@@ -273,6 +273,19 @@ Ich versuche es morgen noch einmal.
 "#,
     ),
     (
+        "a service's mail from no-reply",
+        r#"From: Example Accounts <no-reply@accounts.example>
+To: bob@example.net
+Subject: Your password was changed
+Date: Mon, 5 Jan 2026 10:00:00 +0000
+
+Hi,
+
+the password of your account bob@example.net was changed.
+If this was not you, write to security@accounts.example.
+"#,
+    ),
+    (
         "a newsletter",
         r#"From: News <news@shop.example>
 To: bob@example.net
