@@ -281,17 +281,15 @@ impl ServerSession {
 
     /// Processes buffered input until it runs out, a question is asked, or the session waits.
     fn advance(&mut self) {
-        while self.question.is_none() && !matches!(self.phase, Phase::Closed | Phase::Tls) {
-            let progressed = self.step();
-            if self.errors >= self.config.hard_error_limit && !self.is_closed() {
-                let text = format!(
-                    "421 4.7.0 {} Error: too many errors\r\n",
-                    self.config.domain
-                );
-                self.out.extend_from_slice(text.as_bytes());
-                self.close(CloseReason::TooManyErrors);
-            }
-            if !progressed {
+        // The limit is checked before each command, not only after one: an answer to a question
+        // can be the error that reaches it, and then no further command may be read (or asked
+        // about) before the session closes.
+        while !self.close_at_error_limit()
+            && self.question.is_none()
+            && !matches!(self.phase, Phase::Closed | Phase::Tls)
+        {
+            if !self.step() {
+                self.close_at_error_limit();
                 break;
             }
         }
@@ -299,6 +297,20 @@ impl ServerSession {
             self.inbuf.drain(..self.pos);
             self.pos = 0;
         }
+    }
+
+    /// Past the hard error limit, sends `421 4.7.0` and closes (as Postfix's
+    /// `smtpd_hard_error_limit`); true when closed.
+    fn close_at_error_limit(&mut self) -> bool {
+        if self.errors >= self.config.hard_error_limit && !self.is_closed() {
+            let text = format!(
+                "421 4.7.0 {} Error: too many errors\r\n",
+                self.config.domain
+            );
+            self.out.extend_from_slice(text.as_bytes());
+            self.close(CloseReason::TooManyErrors);
+        }
+        self.is_closed()
     }
 
     /// Writes a reply the session decided.

@@ -757,3 +757,46 @@ fn lenient_sessions_take_helo_names_outside_the_grammar() {
         }
     }
 }
+
+#[test]
+fn the_error_limit_closes_before_the_next_command_is_asked_about() {
+    // Nineteen errors, then an unknown verb the caller is asked about, with another behind it.
+    // Refused by the session's own 500, the verb is the twentieth error: the session closes
+    // with 421 at once, and never asks about the command behind it (found by fuzzing: it asked,
+    // then closed, leaving a question no answer could reach).
+    let now = Instant::now();
+    let config = Config {
+        lenient: true,
+        ask_commands: true,
+        hard_error_limit: 20,
+        ..lax()
+    };
+    let mut s = ServerSession::new(config, now);
+    // Events other than the reports of pipelining (the lines come in one read).
+    let next = |s: &mut ServerSession| {
+        std::iter::from_fn(|| s.poll_event()).find(|e| !matches!(e, Event::Violation(_)))
+    };
+    assert!(matches!(next(&mut s), Some(Event::Client(_))));
+    s.answer(Answer::Accept, now).unwrap();
+    let mut input = b"\n".repeat(19);
+    input.extend_from_slice(b"Q\nI\n");
+    s.handle_input(&input, now);
+    assert!(matches!(next(&mut s), Some(Event::CommandRequest(_))));
+    assert_eq!(next(&mut s), None);
+    s.answer(Answer::Accept, now).unwrap();
+    let mut wire = Vec::new();
+    while let Some(out) = s.poll_transmit() {
+        wire.extend_from_slice(&out);
+    }
+    let wire = String::from_utf8(wire).unwrap();
+    assert!(
+        wire.ends_with("500 5.5.2 Error: command not recognized\r\n421 4.7.0 localhost Error: too many errors\r\n"),
+        "{wire}"
+    );
+    assert_eq!(
+        next(&mut s),
+        Some(Event::Closed(CloseReason::TooManyErrors))
+    );
+    assert_eq!(next(&mut s), None);
+    assert!(s.answer(Answer::Accept, now).is_err());
+}
