@@ -15,19 +15,27 @@ pub(crate) fn discover(path: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let mut entries: Vec<_> = fs::read_dir(&dir)?
+        let mut entries: Vec<(PathBuf, bool)> = fs::read_dir(&dir)?
             .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
                     .is_some_and(|n| !n.starts_with('.') && n != "tmp")
+            })
+            .map(|e| {
+                // The entry's own type comes with the directory listing; only a symbolic link
+                // costs a `stat` to learn what it points to.
+                let is_dir = match e.file_type() {
+                    Ok(t) if !t.is_symlink() => t.is_dir(),
+                    _ => e.path().is_dir(),
+                };
+                (e.path(), is_dir)
             })
             .collect();
         entries.sort();
         let mut dirs = Vec::new();
-        for p in entries {
-            if p.is_dir() {
+        for (p, is_dir) in entries {
+            if is_dir {
                 dirs.push(p);
             } else {
                 out.push(p);
@@ -104,5 +112,51 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert!(parts[0].ends_with(b"From here on\n\n"));
         assert!(parts[1].starts_with(b"From c@d"));
+    }
+
+    #[test]
+    fn discovers_files_in_order_through_maildirs_and_links() {
+        let root =
+            std::env::temp_dir().join(format!("bounce-classify-discover-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let files = [
+            "box/cur/2",
+            "box/new/1",
+            "box/tmp/partial",
+            "box/.hidden",
+            "a.eml",
+            "other/b.eml",
+        ];
+        for f in files {
+            let path = root.join(f);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, b"Subject: x\n\nbody\n").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("other"), root.join("linked-dir")).unwrap();
+            std::os::unix::fs::symlink(root.join("a.eml"), root.join("linked.eml")).unwrap();
+        }
+        let found: Vec<String> = discover(&root)
+            .unwrap()
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let mut want = vec!["a.eml"];
+        if cfg!(unix) {
+            want.push("linked.eml");
+        }
+        want.extend(["box/cur/2", "box/new/1"]);
+        if cfg!(unix) {
+            want.push("linked-dir/b.eml");
+        }
+        want.push("other/b.eml");
+        fs::remove_dir_all(&root).unwrap();
+        assert_eq!(found, want);
     }
 }
