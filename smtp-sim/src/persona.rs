@@ -108,6 +108,31 @@ pub enum Situation {
     RateLimited(Counted),
 }
 
+impl Situation {
+    /// Every situation, for tests and documentation.
+    pub const ALL: [Situation; 19] = [
+        Situation::Mailbox(MailboxState::Exists),
+        Situation::Mailbox(MailboxState::Unknown),
+        Situation::Mailbox(MailboxState::Full),
+        Situation::Mailbox(MailboxState::Disabled),
+        Situation::Mailbox(MailboxState::Moved),
+        Situation::Mailbox(MailboxState::OverSizeLimit),
+        Situation::Mailbox(MailboxState::Filtered),
+        Situation::Dnsbl,
+        Situation::NoReverseName,
+        Situation::FcrdnsFailed,
+        Situation::SenderDomainUnknown,
+        Situation::SpfFail,
+        Situation::DmarcReject,
+        Situation::Unauthenticated,
+        Situation::Greylisted,
+        Situation::RateLimited(Counted::Connections),
+        Situation::RateLimited(Counted::Concurrent),
+        Situation::RateLimited(Counted::Messages),
+        Situation::RateLimited(Counted::Recipients),
+    ];
+}
+
 /// A reply with `{placeholders}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReplyText {

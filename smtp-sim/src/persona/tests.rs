@@ -188,39 +188,7 @@ fn values_bring_no_placeholders() {
 
 #[test]
 fn every_reply_is_well_formed() {
-    let situations = [
-        Situation::Dnsbl,
-        Situation::NoReverseName,
-        Situation::FcrdnsFailed,
-        Situation::SenderDomainUnknown,
-        Situation::SpfFail,
-        Situation::DmarcReject,
-        Situation::Unauthenticated,
-        Situation::Greylisted,
-    ]
-    .into_iter()
-    .chain(
-        [
-            Counted::Connections,
-            Counted::Concurrent,
-            Counted::Messages,
-            Counted::Recipients,
-        ]
-        .map(Situation::RateLimited),
-    )
-    .chain(
-        [
-            MailboxState::Exists,
-            MailboxState::Unknown,
-            MailboxState::Full,
-            MailboxState::Disabled,
-            MailboxState::Moved,
-            MailboxState::OverSizeLimit,
-            MailboxState::Filtered,
-        ]
-        .map(Situation::Mailbox),
-    );
-    for situation in situations {
+    for situation in Situation::ALL {
         for persona in Persona::ALL {
             let a = persona.answer(situation);
             if let Act::Refuse(r) | Act::Close(r) = a.act {

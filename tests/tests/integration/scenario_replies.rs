@@ -105,38 +105,6 @@ fn every_scenario_reply_is_classified_as_its_rule_expects() {
     );
 }
 
-/// Every situation a persona answers.
-fn situations() -> Vec<Situation> {
-    use smtp_sim::persona::MailboxState as M;
-    use smtp_sim::ratelimit::Counted as C;
-    let mut all: Vec<Situation> = [
-        M::Exists,
-        M::Unknown,
-        M::Full,
-        M::Disabled,
-        M::Moved,
-        M::OverSizeLimit,
-        M::Filtered,
-    ]
-    .into_iter()
-    .map(Situation::Mailbox)
-    .collect();
-    all.extend([
-        Situation::Dnsbl,
-        Situation::NoReverseName,
-        Situation::FcrdnsFailed,
-        Situation::SenderDomainUnknown,
-        Situation::SpfFail,
-        Situation::DmarcReject,
-        Situation::Unauthenticated,
-        Situation::Greylisted,
-    ]);
-    all.extend(
-        [C::Connections, C::Concurrent, C::Messages, C::Recipients].map(Situation::RateLimited),
-    );
-    all
-}
-
 #[test]
 fn every_persona_refusal_is_classified_as_the_persona_expects() {
     let vars = Vars {
@@ -152,7 +120,7 @@ fn every_persona_refusal_is_classified_as_the_persona_expects() {
     let mut checked = 0;
     let mut wrong = Vec::new();
     for persona in Persona::ALL {
-        for situation in situations() {
+        for situation in Situation::ALL {
             let answer = persona.answer(situation);
             let (Act::Refuse(reply) | Act::Close(reply)) = answer.act else {
                 continue;
