@@ -11,6 +11,11 @@
 //! | errors: every parse error maps to the reply a server sends | [`error`] |
 //! | protocol: sans-IO state machines, time passed in | [`session`] (server and client) |
 //!
+//! Features (both on by default): `serde` (Serialize for parsed values, Deserialize for
+//! addresses, paths and MAIL/RCPT parameters, each checked again on the way in) and `simd` (the
+//! DATA receiver's scan runs with AVX2 where the CPU has it, chosen at run time through `pulp`;
+//! without it, the SSE2 baseline; this crate itself forbids `unsafe` either way).
+//!
 //! ```
 //! use smtp_core::command::{CommandConfig, Decoded, parse_command};
 //! use smtp_core::reply::{ReplyConfig, parse_reply};
