@@ -139,7 +139,6 @@ pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
         "not delivered",
         "delivery fail",
         "delivery status",
-        "delivery notification",
         "delivery problem",
         "failure notice",
         "returned mail",
@@ -171,6 +170,8 @@ pub(crate) fn looks_like_bounce(msg: &Message) -> bool {
         "mailadmin",
     ];
     const NOTICE_SUBJECTS: &[&str] = &[
+        // Also a carrier's parcel notice.
+        "delivery notification",
         "failed",
         "error",
         "エラー",

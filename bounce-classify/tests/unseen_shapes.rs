@@ -286,6 +286,16 @@ If this was not you, write to security@accounts.example.
 "#,
     ),
     (
+        "a carrier's parcel notice",
+        r#"From: Parcel Express <noreply@parcels.example>
+To: bob@example.net
+Subject: Delivery Notification: your parcel arrives today
+
+Your parcel 1234 arrives today between 10:00 and 12:00.
+Questions? Write to support@parcels.example.
+"#,
+    ),
+    (
         "a newsletter",
         r#"From: News <news@shop.example>
 To: bob@example.net
