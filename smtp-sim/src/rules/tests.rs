@@ -26,6 +26,12 @@ fn session(e: &Engine, id: u64, client: &str) -> SessionContext {
     )
 }
 
+/// MAIL from `sender` and RCPT to `rcpt` at time 0, their decisions not looked at.
+fn open_transaction(e: &mut Engine, s: &mut SessionContext, sender: &str, rcpt: &str) {
+    e.decide(s, Input::Mail { sender }, Timestamp(0));
+    e.decide(s, Input::Rcpt { rcpt }, Timestamp(0));
+}
+
 fn wire(d: &Decision) -> String {
     match &d.outcome {
         Outcome::Accept(Some(r))
@@ -137,20 +143,7 @@ fn reports_and_discards_follow_the_recipient() {
         .unwrap();
     let mut e = engine(scenario, 0);
     let mut s = session(&e, 1, "192.0.2.1");
-    e.decide(
-        &mut s,
-        Input::Mail {
-            sender: "a@example.com",
-        },
-        Timestamp(0),
-    );
-    e.decide(
-        &mut s,
-        Input::Rcpt {
-            rcpt: "gone@x.test",
-        },
-        Timestamp(0),
-    );
+    open_transaction(&mut e, &mut s, "a@example.com", "gone@x.test");
     e.decide(
         &mut s,
         Input::Rcpt {
@@ -202,20 +195,7 @@ fn end_of_data_rules_see_every_recipient() {
     .unwrap();
     let mut e = engine(scenario, 0);
     let mut s = session(&e, 1, "192.0.2.1");
-    e.decide(
-        &mut s,
-        Input::Mail {
-            sender: "a@example.com",
-        },
-        Timestamp(0),
-    );
-    e.decide(
-        &mut s,
-        Input::Rcpt {
-            rcpt: "ok@docomo.ne.jp",
-        },
-        Timestamp(0),
-    );
+    open_transaction(&mut e, &mut s, "a@example.com", "ok@docomo.ne.jp");
     e.decide(
         &mut s,
         Input::Rcpt {
@@ -261,20 +241,7 @@ expect = { reason = "emailtoolarge" }
     ];
     for (subject, size, want) in cases {
         let mut s = session(&e, 1, "192.0.2.1");
-        e.decide(
-            &mut s,
-            Input::Mail {
-                sender: "a@example.com",
-            },
-            Timestamp(0),
-        );
-        e.decide(
-            &mut s,
-            Input::Rcpt {
-                rcpt: "b@example.net",
-            },
-            Timestamp(0),
-        );
+        open_transaction(&mut e, &mut s, "a@example.com", "b@example.net");
         s.subject = subject.map(str::to_owned);
         s.message_size = Some(size);
         let d = e.decide(&mut s, Input::EndOfData, Timestamp(0));
