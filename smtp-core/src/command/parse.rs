@@ -147,29 +147,50 @@ pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
 /// the answer is [`Decoded::Incomplete`], or [`ErrorKind::LineTooLong`] when the limit is
 /// already reached. On a complete line, the answer is the command or the error, with the bytes
 /// the line took.
+#[inline]
 pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Parsed<'a>> {
+    // Inlined, so that the answer is written where the caller keeps it (a 128-byte value
+    // returned from a function that is not inlined is built on its stack and copied).
+    let mut out = Decoded::Incomplete;
+    parse_command_into(input, config, &mut out);
+    out
+}
+
+/// [`parse_command`], written over `out`, which owns nothing (the caller's
+/// [`Decoded::Incomplete`]).
+#[inline(never)]
+fn parse_command_into<'a>(input: &'a [u8], config: &CommandConfig, out: &mut Decoded<Parsed<'a>>) {
     let limit = config.line_limit.max(1);
     let window = &input[..input.len().min(limit)];
     match find_lf(window) {
         Some(lf) => {
             // Built in place: the parsed command is written where the caller receives it.
             let consumed = lf + 1;
-            let mut out = Decoded::Complete {
-                value: Parsed::placeholder(),
-                consumed,
-            };
-            if let Decoded::Complete { value, .. } = &mut out
+            fill(
+                out,
+                Decoded::Complete {
+                    value: Parsed::placeholder(),
+                    consumed,
+                },
+            );
+            if let Decoded::Complete { value, .. } = out
                 && let Err(error) = parse_line(&input[..=lf], config, value)
             {
-                out = Decoded::Invalid { error, consumed };
+                *out = Decoded::Invalid { error, consumed };
             }
-            out
         }
-        None if input.len() >= limit => Decoded::Invalid {
-            error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
-            consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
-        },
-        None => Decoded::Incomplete,
+        None if input.len() >= limit => fill(out, too_long(input, limit)),
+        None => {}
+    }
+}
+
+/// A line with no line end within `limit` bytes.
+#[cold]
+#[inline(never)]
+fn too_long(input: &[u8], limit: usize) -> Decoded<Parsed<'_>> {
+    Decoded::Invalid {
+        error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
+        consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
     }
 }
 
