@@ -300,8 +300,7 @@ fn command<'a>(
     }
     let (verb, args) = content.split_at(n);
     let Some(v) = known_verb(verb) else {
-        fill(&mut out.command, unknown(content, verb, args)?);
-        return Ok(());
+        return unknown(content, verb, args, &mut out.command);
     };
     let syntax = ErrorKind::Syntax {
         expected: v.usage(),
@@ -325,7 +324,7 @@ fn command<'a>(
                     if !config.lenient {
                         return Err(at(e));
                     }
-                    let Ok((_, t)) = sp_then(args, text) else {
+                    let Some(t) = lenient_helo(args) else {
                         return Err(at(e));
                     };
                     out.deviations.insert(Deviation::InvalidHeloName);
@@ -376,35 +375,28 @@ fn command<'a>(
                 Command::Help(t)
             }
         }
-        Verb::Vrfy => Command::Vrfy(sp_then(args, text).map_err(at)?.1),
-        Verb::Expn => Command::Expn(sp_then(args, text).map_err(at)?.1),
         Verb::Auth => {
             // UTF-8 is checked once for the arguments; the tokens are cut from it.
             let src = Src::line_from(content, content.len() - args.len());
             Command::Auth(sp_then(args, |i| auth_args(i, src)).map_err(at)?.1)
         }
-        Verb::Etrn => Command::Etrn(sp_then(args, etrn_node).map_err(at)?.1),
-        Verb::Xclient => Command::Xclient(
-            sp_then(args, |i| attributes(i, XCLIENT_NAMES))
-                .map_err(at)?
-                .1,
-        ),
-        Verb::Xforward => Command::Xforward(
-            sp_then(args, |i| attributes(i, XFORWARD_NAMES))
-                .map_err(at)?
-                .1,
-        ),
+        Verb::Vrfy | Verb::Expn | Verb::Etrn | Verb::Xclient | Verb::Xforward => {
+            return rare(v, args, &mut out.command).map_err(at);
+        }
     };
     fill(&mut out.command, cmd);
     Ok(())
 }
 
-/// An unknown verb: `verb [SP text]`, passed through; anything else is not a command.
+/// An unknown verb: `verb [SP text]`, passed through (written into `out`); anything else is
+/// not a command.
+#[inline(never)]
 fn unknown<'a>(
     content: &'a [u8],
     verb: &'a [u8],
     args: &'a [u8],
-) -> Result<Command<'a>, ParseError> {
+    out: &mut Command<'a>,
+) -> Result<(), ParseError> {
     let unrecognized = ErrorKind::UnrecognizedCommand;
     let args = if args.is_empty() {
         None
@@ -417,9 +409,38 @@ fn unknown<'a>(
     };
     // The verb is ASCII (verb characters only).
     let verb = std::str::from_utf8(verb).map_err(|_| ParseError::new(unrecognized, 0))?;
-    Ok(Command::Unknown(
+    let cmd = Command::Unknown(
         Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?,
-    ))
+    );
+    fill(out, cmd);
+    Ok(())
+}
+
+/// The arguments of the verbs seldom seen on a connection (VRFY, EXPN, ETRN, XCLIENT,
+/// XFORWARD), written into `out`: out of line, so that the code of the frequent ones stays
+/// together.
+#[inline(never)]
+fn rare<'a>(
+    v: Verb,
+    args: &'a [u8],
+    out: &mut Command<'a>,
+) -> Result<(), nom::Err<SynErr<'a>>> {
+    let cmd = match v {
+        Verb::Vrfy => Command::Vrfy(sp_then(args, text)?.1),
+        Verb::Expn => Command::Expn(sp_then(args, text)?.1),
+        Verb::Etrn => Command::Etrn(sp_then(args, etrn_node)?.1),
+        Verb::Xclient => Command::Xclient(sp_then(args, |i| attributes(i, XCLIENT_NAMES))?.1),
+        _ => Command::Xforward(sp_then(args, |i| attributes(i, XFORWARD_NAMES))?.1),
+    };
+    fill(out, cmd);
+    Ok(())
+}
+
+/// The argument of HELO, EHLO or LHLO as text, for lenient mode when it is not a host.
+#[cold]
+#[inline(never)]
+fn lenient_helo(args: &[u8]) -> Option<Text<'_>> {
+    sp_then(args, text).ok().map(|(_, t)| t)
 }
 
 /// `[ SP text ]`.
@@ -497,6 +518,8 @@ fn keyword_colon<'a>(
 }
 
 /// A path without angle brackets, accepted in lenient mode: `Mailbox` up to a space or the end.
+/// Out of line, as lenient mode is.
+#[inline(never)]
 fn bare_path<'a>(input: &'a [u8], src: Src<'a>, dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
     let (rest, p) = path_body(input, src)?;
     dev.insert(Deviation::MissingAngleBrackets);
