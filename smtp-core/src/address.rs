@@ -824,9 +824,7 @@ pub(crate) fn placeholder_path() -> Path<'static> {
 
 /// [`path`], written into `out` (a [`placeholder_path`]) where it lies instead of being moved
 /// out through each rule's result; returns the rest of the input.
-///
-/// Out of line: MAIL and RCPT share one copy, which keeps the command parser's hot code small.
-#[inline(never)]
+#[inline(always)]
 pub(crate) fn path_into<'a>(
     input: &'a [u8],
     src: Src<'a>,
