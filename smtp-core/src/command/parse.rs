@@ -409,9 +409,8 @@ fn unknown<'a>(
     };
     // The verb is ASCII (verb characters only).
     let verb = std::str::from_utf8(verb).map_err(|_| ParseError::new(unrecognized, 0))?;
-    let cmd = Command::Unknown(
-        Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?,
-    );
+    let cmd =
+        Command::Unknown(Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?);
     fill(out, cmd);
     Ok(())
 }
@@ -420,11 +419,7 @@ fn unknown<'a>(
 /// XFORWARD), written into `out`: out of line, so that the code of the frequent ones stays
 /// together.
 #[inline(never)]
-fn rare<'a>(
-    v: Verb,
-    args: &'a [u8],
-    out: &mut Command<'a>,
-) -> Result<(), nom::Err<SynErr<'a>>> {
+fn rare<'a>(v: Verb, args: &'a [u8], out: &mut Command<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
     let cmd = match v {
         Verb::Vrfy => Command::Vrfy(sp_then(args, text)?.1),
         Verb::Expn => Command::Expn(sp_then(args, text)?.1),
@@ -496,20 +491,66 @@ fn auth_args<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Auth<'a>> {
     ))
 }
 
+/// `SP "FROM:"` or `SP "TO:"` as one comparison of words: the bytes in a word, the bit
+/// that folds the case of a letter set where the text has a letter, and the length.
+struct SpKeyword {
+    word: u64,
+    fold: u64,
+    len: usize,
+}
+
+impl SpKeyword {
+    /// `text` (at most eight bytes, its letters in lower case).
+    const fn new(text: &[u8]) -> Self {
+        let (mut word, mut fold, mut i) = (0u64, 0u64, 0);
+        while i < text.len() {
+            word |= (text[i] as u64) << (8 * i);
+            if text[i].is_ascii_lowercase() {
+                fold |= 0x20 << (8 * i);
+            }
+            i += 1;
+        }
+        SpKeyword {
+            word,
+            fold,
+            len: text.len(),
+        }
+    }
+
+    /// Whether `input` starts with the keyword, letters in either case.
+    #[inline(always)]
+    fn starts(&self, input: &[u8]) -> bool {
+        match input.first_chunk::<8>() {
+            Some(c) => {
+                let keep = u64::MAX >> (8 * (8 - self.len));
+                (u64::from_le_bytes(*c) & keep) | self.fold == self.word
+            }
+            None => {
+                input.len() >= self.len
+                    && (0..self.len).all(|i| {
+                        let (b, fold) = (input[i], (self.fold >> (8 * i)) as u8);
+                        b | fold == (self.word >> (8 * i)) as u8
+                    })
+            }
+        }
+    }
+}
+
+const SP_FROM: SpKeyword = SpKeyword::new(b" from:");
+const SP_TO: SpKeyword = SpKeyword::new(b" to:");
+
 /// `SP "FROM:"` / `SP "TO:"`, case-insensitive; in lenient mode a space may follow the colon.
 #[inline(always)]
 fn keyword_colon<'a>(
     args: &'a [u8],
-    keyword: &[u8],
+    keyword: &SpKeyword,
     config: &CommandConfig,
     dev: &mut Deviations,
 ) -> ParseResult<'a, ()> {
-    let k = keyword.len();
-    let ok = args.len() > k && args[0] == b' ' && args[1..k + 1].eq_ignore_ascii_case(keyword);
-    if !ok {
+    if !keyword.starts(args) {
         return Err(SynErr::syntax(args));
     }
-    let mut rest = &args[k + 1..];
+    let mut rest = &args[keyword.len..];
     if config.lenient && rest.first() == Some(&b' ') {
         rest = &rest[rest.iter().take_while(|b| **b == b' ').count()..];
         dev.insert(Deviation::SpaceAfterColon);
@@ -559,7 +600,7 @@ fn mail<'a>(
         expected: Verb::Mail.usage(),
     };
     let (rest, ()) =
-        keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
+        keyword_colon(args, &SP_FROM, config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
     let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadSenderAddress;
@@ -604,7 +645,7 @@ fn rcpt<'a>(
         expected: Verb::Rcpt.usage(),
     };
     let (rest, ()) =
-        keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
+        keyword_colon(args, &SP_TO, config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
     let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadRecipientAddress;
