@@ -306,15 +306,20 @@ fn command<'a>(
         expected: v.usage(),
     };
     let at = |e| located(content, e, syntax);
-    let cmd = match v {
+    // Each arm writes its command in place: a value merged from all arms would be copied as
+    // the union of every variant's fields, in pieces at odd offsets (loads of such pieces
+    // that overlap the stores before them stall).
+    let cmd = &mut out.command;
+    match v {
         Verb::Data | Verb::Rset | Verb::Quit | Verb::StartTls => {
             end(args).map_err(at)?;
-            match v {
+            let c = match v {
                 Verb::Data => Command::Data,
                 Verb::Rset => Command::Rset,
                 Verb::Quit => Command::Quit,
                 _ => Command::StartTls,
-            }
+            };
+            fill(cmd, c);
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
             let src = Src::line_from(content, content.len() - args.len());
@@ -332,59 +337,57 @@ fn command<'a>(
                 }
             };
             match v {
-                Verb::Helo => Command::Helo(h),
-                Verb::Ehlo => Command::Ehlo(h),
-                _ => Command::Lhlo(h),
+                Verb::Helo => fill(cmd, Command::Helo(h)),
+                Verb::Ehlo => fill(cmd, Command::Ehlo(h)),
+                _ => fill(cmd, Command::Lhlo(h)),
             }
         }
         Verb::Mail => {
             fill(
-                &mut out.command,
+                cmd,
                 Command::Mail(Mail {
                     from: ReversePath::Null,
                     params: MailParams::default(),
                 }),
             );
-            if let Command::Mail(m) = &mut out.command {
+            if let Command::Mail(m) = cmd {
                 mail(content, args, config, &mut out.deviations, m)?;
             }
-            return Ok(());
         }
         Verb::Rcpt => {
             fill(
-                &mut out.command,
+                cmd,
                 Command::Rcpt(Rcpt {
                     to: ForwardPath::Postmaster(Cow::Borrowed("")),
                     params: RcptParams::default(),
                 }),
             );
-            if let Command::Rcpt(r) = &mut out.command {
+            if let Command::Rcpt(r) = cmd {
                 rcpt(content, args, config, &mut out.deviations, r)?;
             }
-            return Ok(());
         }
         Verb::Bdat => {
             let (_, (size, last)) = sp_then(args, bdat_args).map_err(at)?;
-            Command::Bdat { size, last }
+            fill(cmd, Command::Bdat { size, last });
         }
         Verb::Noop | Verb::Help => {
             let t = optional_text(args).map_err(at)?;
             if v == Verb::Noop {
-                Command::Noop(t)
+                fill(cmd, Command::Noop(t));
             } else {
-                Command::Help(t)
+                fill(cmd, Command::Help(t));
             }
         }
         Verb::Auth => {
             // UTF-8 is checked once for the arguments; the tokens are cut from it.
             let src = Src::line_from(content, content.len() - args.len());
-            Command::Auth(sp_then(args, |i| auth_args(i, src)).map_err(at)?.1)
+            let (_, auth) = sp_then(args, |i| auth_args(i, src)).map_err(at)?;
+            fill(cmd, Command::Auth(auth));
         }
         Verb::Vrfy | Verb::Expn | Verb::Etrn | Verb::Xclient | Verb::Xforward => {
-            return rare(v, args, &mut out.command).map_err(at);
+            rare(v, args, cmd).map_err(at)?;
         }
-    };
-    fill(&mut out.command, cmd);
+    }
     Ok(())
 }
 
