@@ -441,7 +441,9 @@ fn lenient_helo(args: &[u8]) -> Option<Text<'_>> {
     sp_then(args, text).ok().map(|(_, t)| t)
 }
 
-/// `[ SP text ]`.
+/// `[ SP text ]`. Inlined: its answer, returned through memory from a call, was copied with
+/// loads wider than the stores that wrote it, which stall.
+#[inline(always)]
 fn optional_text(args: &[u8]) -> Result<Option<Text<'_>>, nom::Err<SynErr<'_>>> {
     if args.is_empty() {
         return Ok(None);
