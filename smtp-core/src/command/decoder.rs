@@ -80,11 +80,11 @@ impl CommandDecoder {
         match line {
             None => {}
             Some(Err(error)) => {
-                std::mem::forget(std::mem::replace(item, Some(Err(error))));
+                std::mem::forget(item.replace(Err(error)));
             }
             Some(Ok(line)) => {
                 // Built in place: the parsed command is written where the caller receives it.
-                std::mem::forget(std::mem::replace(item, Some(Ok(Parsed::placeholder()))));
+                std::mem::forget(item.replace(Ok(Parsed::placeholder())));
                 if let Some(Ok(value)) = item
                     && let Err(error) = parse_line(line.raw(), &config, value)
                 {
