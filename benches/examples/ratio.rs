@@ -112,9 +112,13 @@ fn main() {
         .strip_prefix("line")
         .and_then(|n| n.parse::<usize>().ok())
     {
-        // `lineN`: line N of the mix, a million times, for a profiler.
+        // `lineN [count]`: line N of the mix, `count` (default a million) times, for a profiler.
         let line = COMMAND_MIX[n];
-        for _ in 0..1_000_000 {
+        let count = std::env::args()
+            .nth(2)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(1_000_000);
+        for _ in 0..count {
             black_box(parse_command(black_box(line), &config));
         }
         return;

@@ -452,6 +452,11 @@ const HYPHEN: u8 = 2;
 const DOT: u8 = 4;
 /// Shift of the set of classes that may not come right before a byte of this class.
 const NOT_AFTER: u32 = 3;
+/// Where a byte that follows a class it may not follow leaves its mark in `bad`: the classes
+/// shifted by [`NOT_AFTER`] (the other bits of `bad` are noise from `ANY` and the shift).
+const FORBIDDEN: u8 = (WORD | HYPHEN | DOT) << NOT_AFTER;
+/// Set in the class of every byte of the run (so a zero class is a byte outside it).
+const ANY: u8 = 0x80;
 
 /// `Domain` bytes for [`plain_run`]: a hyphen may not follow a dot (or start the domain), a
 /// dot may not follow a dot or a hyphen (or start it).
@@ -461,11 +466,11 @@ static DOMAIN_CLASS: [u8; 256] = {
     while i < 256 {
         let b = i as u8;
         t[i] = if b == b'-' {
-            HYPHEN | (DOT << NOT_AFTER)
+            ANY | HYPHEN | (DOT << NOT_AFTER)
         } else if b == b'.' {
-            DOT | ((DOT | HYPHEN) << NOT_AFTER)
+            ANY | DOT | ((DOT | HYPHEN) << NOT_AFTER)
         } else if LDH[i] {
-            WORD
+            ANY | WORD
         } else {
             0
         };
@@ -480,9 +485,9 @@ static DOT_STRING_CLASS: [u8; 256] = {
     let mut i = 0;
     while i < 256 {
         t[i] = if i == b'.' as usize {
-            DOT | (DOT << NOT_AFTER)
+            ANY | DOT | (DOT << NOT_AFTER)
         } else if ATEXT[i] {
-            WORD
+            ANY | WORD
         } else {
             0
         };
@@ -503,32 +508,31 @@ static DOT_STRING_CLASS: [u8; 256] = {
 fn plain_run(input: &[u8], table: &[u8; 256]) -> Option<usize> {
     let mut prev = DOT;
     let mut bad = 0u8;
-    let mut i = 0;
     // Two bytes a turn; the turn that meets the end takes its first byte when that belongs,
-    // without a branch.
-    while i + 1 < input.len() {
-        let c0 = table[input[i] as usize];
-        let c1 = table[input[i + 1] as usize];
-        if c0 == 0 || c1 == 0 {
+    // without a branch. One test per turn: every class of a byte that belongs has `ANY`.
+    let (pairs, tail) = input.as_chunks::<2>();
+    for (k, &[b0, b1]) in pairs.iter().enumerate() {
+        let (c0, c1) = (table[b0 as usize], table[b1 as usize]);
+        if c0 & c1 & ANY == 0 {
             bad |= (prev << NOT_AFTER) & c0;
             let keep = c0 != 0;
             prev = if keep { c0 } else { prev };
-            i += usize::from(keep);
-            return (bad == 0 && prev & WORD != 0).then_some(i);
+            let i = 2 * k + usize::from(keep);
+            return (bad & FORBIDDEN == 0 && prev & WORD != 0).then_some(i);
         }
         bad |= ((prev << NOT_AFTER) & c0) | ((c0 << NOT_AFTER) & c1);
         prev = c1;
-        i += 2;
     }
-    if let Some(&b) = input.get(i) {
-        let c = table[b as usize];
+    let mut i = input.len() - tail.len();
+    if let [b] = tail {
+        let c = table[*b as usize];
         if c != 0 {
             bad |= (prev << NOT_AFTER) & c;
             prev = c;
             i += 1;
         }
     }
-    (bad == 0 && prev & WORD != 0).then_some(i)
+    (bad & FORBIDDEN == 0 && prev & WORD != 0).then_some(i)
 }
 
 /// ```text

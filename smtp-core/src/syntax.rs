@@ -230,7 +230,7 @@ impl<'a> Src<'a> {
     /// aligned address when there is one: the standard library's check goes byte by byte until
     /// the input is word-aligned and a word at a time after, so a short argument costs about
     /// half as much this way.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn line_from(line: &'a [u8], from: usize) -> Self {
         let back = ((line.as_ptr() as usize).wrapping_add(from) % 8).min(from);
         Src::line(&line[from - back..])

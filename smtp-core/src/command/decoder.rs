@@ -54,26 +54,43 @@ impl CommandDecoder {
 
     /// Takes bytes from `input` up to the end of the next command; see
     /// [`LineFramer::next_line`] for the calling convention.
+    #[inline]
     pub fn decode<'a>(
         &'a mut self,
         input: &'a [u8],
     ) -> (usize, Option<Result<Parsed<'a>, ParseError>>) {
+        // Inlined, so that the answer is written where the caller keeps it (returned from a
+        // function that is not inlined, it would be built on that function's stack and copied).
+        let mut out = (0, None);
+        self.decode_into(input, &mut out);
+        out
+    }
+
+    /// [`CommandDecoder::decode`], written over `out`, which owns nothing (`(0, None)`).
+    #[inline(never)]
+    fn decode_into<'a>(
+        &'a mut self,
+        input: &'a [u8],
+        out: &mut (usize, Option<Result<Parsed<'a>, ParseError>>),
+    ) {
         let config = self.config;
         let (used, line) = self.framer.next_line(input);
-        let item = match line {
-            None => None,
-            Some(Err(error)) => Some(Err(error)),
+        out.0 = used;
+        let item = &mut out.1;
+        match line {
+            None => {}
+            Some(Err(error)) => {
+                std::mem::forget(item.replace(Err(error)));
+            }
             Some(Ok(line)) => {
                 // Built in place: the parsed command is written where the caller receives it.
-                let mut item = Some(Ok(Parsed::placeholder()));
-                if let Some(Ok(value)) = &mut item
+                std::mem::forget(item.replace(Ok(Parsed::placeholder())));
+                if let Some(Ok(value)) = item
                     && let Err(error) = parse_line(line.raw(), &config, value)
                 {
-                    item = Some(Err(error));
+                    *item = Some(Err(error));
                 }
-                item
             }
-        };
-        (used, item)
+        }
     }
 }

@@ -147,29 +147,50 @@ pub(crate) fn known_verb(verb: &[u8]) -> Option<Verb> {
 /// the answer is [`Decoded::Incomplete`], or [`ErrorKind::LineTooLong`] when the limit is
 /// already reached. On a complete line, the answer is the command or the error, with the bytes
 /// the line took.
+#[inline]
 pub fn parse_command<'a>(input: &'a [u8], config: &CommandConfig) -> Decoded<Parsed<'a>> {
+    // Inlined, so that the answer is written where the caller keeps it (a 128-byte value
+    // returned from a function that is not inlined is built on its stack and copied).
+    let mut out = Decoded::Incomplete;
+    parse_command_into(input, config, &mut out);
+    out
+}
+
+/// [`parse_command`], written over `out`, which owns nothing (the caller's
+/// [`Decoded::Incomplete`]).
+#[inline(never)]
+fn parse_command_into<'a>(input: &'a [u8], config: &CommandConfig, out: &mut Decoded<Parsed<'a>>) {
     let limit = config.line_limit.max(1);
     let window = &input[..input.len().min(limit)];
     match find_lf(window) {
         Some(lf) => {
             // Built in place: the parsed command is written where the caller receives it.
             let consumed = lf + 1;
-            let mut out = Decoded::Complete {
-                value: Parsed::placeholder(),
-                consumed,
-            };
-            if let Decoded::Complete { value, .. } = &mut out
+            fill(
+                out,
+                Decoded::Complete {
+                    value: Parsed::placeholder(),
+                    consumed,
+                },
+            );
+            if let Decoded::Complete { value, .. } = out
                 && let Err(error) = parse_line(&input[..=lf], config, value)
             {
-                out = Decoded::Invalid { error, consumed };
+                *out = Decoded::Invalid { error, consumed };
             }
-            out
         }
-        None if input.len() >= limit => Decoded::Invalid {
-            error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
-            consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
-        },
-        None => Decoded::Incomplete,
+        None if input.len() >= limit => fill(out, too_long(input, limit)),
+        None => {}
+    }
+}
+
+/// A line with no line end within `limit` bytes.
+#[cold]
+#[inline(never)]
+fn too_long(input: &[u8], limit: usize) -> Decoded<Parsed<'_>> {
+    Decoded::Invalid {
+        error: ParseError::new(ErrorKind::LineTooLong { limit }, limit),
+        consumed: memchr(b'\n', &input[limit..]).map_or(input.len(), |i| limit + i + 1),
     }
 }
 
@@ -279,22 +300,26 @@ fn command<'a>(
     }
     let (verb, args) = content.split_at(n);
     let Some(v) = known_verb(verb) else {
-        fill(&mut out.command, unknown(content, verb, args)?);
-        return Ok(());
+        return unknown(content, verb, args, &mut out.command);
     };
     let syntax = ErrorKind::Syntax {
         expected: v.usage(),
     };
     let at = |e| located(content, e, syntax);
-    let cmd = match v {
+    // Each arm writes its command in place: a value merged from all arms would be copied as
+    // the union of every variant's fields, in pieces at odd offsets (loads of such pieces
+    // that overlap the stores before them stall).
+    let cmd = &mut out.command;
+    match v {
         Verb::Data | Verb::Rset | Verb::Quit | Verb::StartTls => {
             end(args).map_err(at)?;
-            match v {
+            let c = match v {
                 Verb::Data => Command::Data,
                 Verb::Rset => Command::Rset,
                 Verb::Quit => Command::Quit,
                 _ => Command::StartTls,
-            }
+            };
+            fill(cmd, c);
         }
         Verb::Helo | Verb::Ehlo | Verb::Lhlo => {
             let src = Src::line_from(content, content.len() - args.len());
@@ -304,7 +329,7 @@ fn command<'a>(
                     if !config.lenient {
                         return Err(at(e));
                     }
-                    let Ok((_, t)) = sp_then(args, text) else {
+                    let Some(t) = lenient_helo(args) else {
                         return Err(at(e));
                     };
                     out.deviations.insert(Deviation::InvalidHeloName);
@@ -312,78 +337,69 @@ fn command<'a>(
                 }
             };
             match v {
-                Verb::Helo => Command::Helo(h),
-                Verb::Ehlo => Command::Ehlo(h),
-                _ => Command::Lhlo(h),
+                Verb::Helo => fill(cmd, Command::Helo(h)),
+                Verb::Ehlo => fill(cmd, Command::Ehlo(h)),
+                _ => fill(cmd, Command::Lhlo(h)),
             }
         }
         Verb::Mail => {
             fill(
-                &mut out.command,
+                cmd,
                 Command::Mail(Mail {
                     from: ReversePath::Null,
                     params: MailParams::default(),
                 }),
             );
-            if let Command::Mail(m) = &mut out.command {
+            if let Command::Mail(m) = cmd {
                 mail(content, args, config, &mut out.deviations, m)?;
             }
-            return Ok(());
         }
         Verb::Rcpt => {
             fill(
-                &mut out.command,
+                cmd,
                 Command::Rcpt(Rcpt {
                     to: ForwardPath::Postmaster(Cow::Borrowed("")),
                     params: RcptParams::default(),
                 }),
             );
-            if let Command::Rcpt(r) = &mut out.command {
+            if let Command::Rcpt(r) = cmd {
                 rcpt(content, args, config, &mut out.deviations, r)?;
             }
-            return Ok(());
         }
         Verb::Bdat => {
             let (_, (size, last)) = sp_then(args, bdat_args).map_err(at)?;
-            Command::Bdat { size, last }
+            fill(cmd, Command::Bdat { size, last });
         }
         Verb::Noop | Verb::Help => {
             let t = optional_text(args).map_err(at)?;
             if v == Verb::Noop {
-                Command::Noop(t)
+                fill(cmd, Command::Noop(t));
             } else {
-                Command::Help(t)
+                fill(cmd, Command::Help(t));
             }
         }
-        Verb::Vrfy => Command::Vrfy(sp_then(args, text).map_err(at)?.1),
-        Verb::Expn => Command::Expn(sp_then(args, text).map_err(at)?.1),
         Verb::Auth => {
             // UTF-8 is checked once for the arguments; the tokens are cut from it.
             let src = Src::line_from(content, content.len() - args.len());
-            Command::Auth(sp_then(args, |i| auth_args(i, src)).map_err(at)?.1)
+            let (_, auth) = sp_then(args, |i| auth_args(i, src)).map_err(at)?;
+            fill(cmd, Command::Auth(auth));
         }
-        Verb::Etrn => Command::Etrn(sp_then(args, etrn_node).map_err(at)?.1),
-        Verb::Xclient => Command::Xclient(
-            sp_then(args, |i| attributes(i, XCLIENT_NAMES))
-                .map_err(at)?
-                .1,
-        ),
-        Verb::Xforward => Command::Xforward(
-            sp_then(args, |i| attributes(i, XFORWARD_NAMES))
-                .map_err(at)?
-                .1,
-        ),
-    };
-    fill(&mut out.command, cmd);
+        Verb::Vrfy | Verb::Expn | Verb::Etrn | Verb::Xclient | Verb::Xforward => {
+            rare(v, args, cmd).map_err(at)?;
+        }
+    }
     Ok(())
 }
 
-/// An unknown verb: `verb [SP text]`, passed through; anything else is not a command.
+/// An unknown verb: `verb [SP text]`, passed through (written into `out`); anything else is
+/// not a command.
+#[inline(never)]
 fn unknown<'a>(
     content: &'a [u8],
     verb: &'a [u8],
     args: &'a [u8],
-) -> Result<Command<'a>, ParseError> {
+    out: &mut Command<'a>,
+) -> Result<(), ParseError> {
     let unrecognized = ErrorKind::UnrecognizedCommand;
     let args = if args.is_empty() {
         None
@@ -396,12 +412,38 @@ fn unknown<'a>(
     };
     // The verb is ASCII (verb characters only).
     let verb = std::str::from_utf8(verb).map_err(|_| ParseError::new(unrecognized, 0))?;
-    Ok(Command::Unknown(
-        Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?,
-    ))
+    let cmd =
+        Command::Unknown(Unknown::new(verb, args).map_err(|_| ParseError::new(unrecognized, 0))?);
+    fill(out, cmd);
+    Ok(())
 }
 
-/// `[ SP text ]`.
+/// The arguments of the verbs seldom seen on a connection (VRFY, EXPN, ETRN, XCLIENT,
+/// XFORWARD), written into `out`: out of line, so that the code of the frequent ones stays
+/// together.
+#[inline(never)]
+fn rare<'a>(v: Verb, args: &'a [u8], out: &mut Command<'a>) -> Result<(), nom::Err<SynErr<'a>>> {
+    let cmd = match v {
+        Verb::Vrfy => Command::Vrfy(sp_then(args, text)?.1),
+        Verb::Expn => Command::Expn(sp_then(args, text)?.1),
+        Verb::Etrn => Command::Etrn(sp_then(args, etrn_node)?.1),
+        Verb::Xclient => Command::Xclient(sp_then(args, |i| attributes(i, XCLIENT_NAMES))?.1),
+        _ => Command::Xforward(sp_then(args, |i| attributes(i, XFORWARD_NAMES))?.1),
+    };
+    fill(out, cmd);
+    Ok(())
+}
+
+/// The argument of HELO, EHLO or LHLO as text, for lenient mode when it is not a host.
+#[cold]
+#[inline(never)]
+fn lenient_helo(args: &[u8]) -> Option<Text<'_>> {
+    sp_then(args, text).ok().map(|(_, t)| t)
+}
+
+/// `[ SP text ]`. Inlined: its answer, returned through memory from a call, was copied with
+/// loads wider than the stores that wrote it, which stall.
+#[inline(always)]
 fn optional_text(args: &[u8]) -> Result<Option<Text<'_>>, nom::Err<SynErr<'_>>> {
     if args.is_empty() {
         return Ok(None);
@@ -454,20 +496,66 @@ fn auth_args<'a>(input: &'a [u8], src: Src<'a>) -> ParseResult<'a, Auth<'a>> {
     ))
 }
 
+/// `SP "FROM:"` or `SP "TO:"` as one comparison of words: the bytes in a word, the bit
+/// that folds the case of a letter set where the text has a letter, and the length.
+struct SpKeyword {
+    word: u64,
+    fold: u64,
+    len: usize,
+}
+
+impl SpKeyword {
+    /// `text` (at most eight bytes, its letters in lower case).
+    const fn new(text: &[u8]) -> Self {
+        let (mut word, mut fold, mut i) = (0u64, 0u64, 0);
+        while i < text.len() {
+            word |= (text[i] as u64) << (8 * i);
+            if text[i].is_ascii_lowercase() {
+                fold |= 0x20 << (8 * i);
+            }
+            i += 1;
+        }
+        SpKeyword {
+            word,
+            fold,
+            len: text.len(),
+        }
+    }
+
+    /// Whether `input` starts with the keyword, letters in either case.
+    #[inline(always)]
+    fn starts(&self, input: &[u8]) -> bool {
+        match input.first_chunk::<8>() {
+            Some(c) => {
+                let keep = u64::MAX >> (8 * (8 - self.len));
+                (u64::from_le_bytes(*c) & keep) | self.fold == self.word
+            }
+            None => {
+                input.len() >= self.len
+                    && (0..self.len).all(|i| {
+                        let (b, fold) = (input[i], (self.fold >> (8 * i)) as u8);
+                        b | fold == (self.word >> (8 * i)) as u8
+                    })
+            }
+        }
+    }
+}
+
+const SP_FROM: SpKeyword = SpKeyword::new(b" from:");
+const SP_TO: SpKeyword = SpKeyword::new(b" to:");
+
 /// `SP "FROM:"` / `SP "TO:"`, case-insensitive; in lenient mode a space may follow the colon.
 #[inline(always)]
 fn keyword_colon<'a>(
     args: &'a [u8],
-    keyword: &[u8],
+    keyword: &SpKeyword,
     config: &CommandConfig,
     dev: &mut Deviations,
 ) -> ParseResult<'a, ()> {
-    let k = keyword.len();
-    let ok = args.len() > k && args[0] == b' ' && args[1..k + 1].eq_ignore_ascii_case(keyword);
-    if !ok {
+    if !keyword.starts(args) {
         return Err(SynErr::syntax(args));
     }
-    let mut rest = &args[k + 1..];
+    let mut rest = &args[keyword.len..];
     if config.lenient && rest.first() == Some(&b' ') {
         rest = &rest[rest.iter().take_while(|b| **b == b' ').count()..];
         dev.insert(Deviation::SpaceAfterColon);
@@ -476,6 +564,8 @@ fn keyword_colon<'a>(
 }
 
 /// A path without angle brackets, accepted in lenient mode: `Mailbox` up to a space or the end.
+/// Out of line, as lenient mode is.
+#[inline(never)]
 fn bare_path<'a>(input: &'a [u8], src: Src<'a>, dev: &mut Deviations) -> ParseResult<'a, Path<'a>> {
     let (rest, p) = path_body(input, src)?;
     dev.insert(Deviation::MissingAngleBrackets);
@@ -515,7 +605,7 @@ fn mail<'a>(
         expected: Verb::Mail.usage(),
     };
     let (rest, ()) =
-        keyword_colon(args, b"FROM:", config, dev).map_err(|e| located(content, e, syntax))?;
+        keyword_colon(args, &SP_FROM, config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
     let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadSenderAddress;
@@ -560,7 +650,7 @@ fn rcpt<'a>(
         expected: Verb::Rcpt.usage(),
     };
     let (rest, ()) =
-        keyword_colon(args, b"TO:", config, dev).map_err(|e| located(content, e, syntax))?;
+        keyword_colon(args, &SP_TO, config, dev).map_err(|e| located(content, e, syntax))?;
     // UTF-8 is checked once for the path and parameters; the tokens are cut from it.
     let src = Src::line_from(content, content.len() - rest.len());
     let bad = ErrorKind::BadRecipientAddress;

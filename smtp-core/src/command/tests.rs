@@ -582,6 +582,35 @@ fn verb_dispatch_is_exact_and_case_insensitive() {
     }
 }
 
+/// `SP "FROM:"` and `SP "TO:"` are compared a word at a time with the case bit of the letters
+/// folded: every byte value at every position of the keyword, in lines long enough for the
+/// word and in lines shorter than eight bytes after the verb, is accepted exactly when the
+/// keyword is still a case variant of the right one.
+#[test]
+fn from_and_to_fold_the_case_of_letters_and_nothing_else() {
+    let config = CommandConfig::default();
+    for (verb, keyword) in [("MAIL", " FROM:"), ("RCPT", " TO:")] {
+        for pos in 0..keyword.len() {
+            for b in (0..=255u8).filter(|&b| b != b'\n') {
+                let mut kw = keyword.as_bytes().to_vec();
+                kw[pos] = b;
+                let matches =
+                    kw[0] == b' ' && kw[1..].eq_ignore_ascii_case(&keyword.as_bytes()[1..]);
+                for tail in [&b"<a@b.example>\r\n"[..], b"\r\n", b"<\r\n"] {
+                    let line = [verb.as_bytes(), &kw, tail].concat();
+                    // Past the keyword: parsed, or an error in the path after it.
+                    let accepted = match parse_command(&line, &config) {
+                        Decoded::Complete { .. } => true,
+                        Decoded::Invalid { error, .. } => error.offset >= 4 + kw.len(),
+                        Decoded::Incomplete => false,
+                    };
+                    assert_eq!(accepted, matches, "{:?}", String::from_utf8_lossy(&line));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn serde_round_trip_and_revalidation() {
