@@ -89,15 +89,12 @@ impl Reader {
 pub(crate) fn classify_file<'a, E>(
     path: &'a Path,
     reader: &mut Reader,
-    f: impl FnMut(Classified<'a>) -> Result<(), E>,
+    mut f: impl FnMut(Classified<'a>) -> Result<(), E>,
 ) -> Result<(), E> {
     let source = path.to_string_lossy();
     match reader.read(path) {
-        Ok(bytes) => classify_bytes(source, bytes, f),
-        Err(e) => {
-            let mut f = f;
-            f(Classified::error(source, e.to_string()))
-        }
+        Ok(bytes) => classify_bytes(source, bytes, &mut f),
+        Err(e) => f(Classified::error(source, e.to_string())),
     }
 }
 
@@ -159,6 +156,41 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert!(parts[0].ends_with(b"From here on\n\n"));
         assert!(parts[1].starts_with(b"From c@d"));
+    }
+
+    /// Sizes around the buffer's first size and its doublings, large before small so that a
+    /// later file must not show an earlier one's tail; then a missing file.
+    #[test]
+    fn reader_gives_each_file_whole_through_one_buffer() {
+        let dir =
+            std::env::temp_dir().join(format!("bounce-classify-reader-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let start = Reader::START;
+        let sizes = [
+            0,
+            1,
+            start - 1,
+            start,
+            start + 1,
+            3 * start + 7,
+            2 * start,
+            5,
+            0,
+        ];
+        let mut reader = Reader::default();
+        for (i, size) in sizes.into_iter().enumerate() {
+            let want: Vec<u8> = (0..size).map(|k| (k * 31 + i) as u8).collect();
+            let path = dir.join(format!("{i}"));
+            fs::write(&path, &want).unwrap();
+            assert!(
+                reader.read(&path).unwrap() == want,
+                "file {i} of {size} bytes"
+            );
+        }
+        let err = reader.read(&dir.join("missing")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
