@@ -1,13 +1,16 @@
 """Checks bounce-classify's reading of an MTA's bounces against the simulators' event logs.
 
-Usage: check_bounces.py CLASSIFIED.jsonl CASES NAME=API_URL...
+Usage: check_bounces.py CLASSIFIED.jsonl CASES READS NAME=API_URL...
 
 CASES holds one line per case: the simulator that decided (a NAME given), the recipient, and
 the id of the rule that decided. The rule's event in that simulator's log carries what a
 classifier should conclude (reason, hard bounce); the classifier's line for the recipient must
 say the same. The bounce of the message sent to nobody2@, ok@ and full2@ must list the two
 refused recipients, numbered in the order of its own Final-Recipient fields, and not the one
-accepted. Exits non-zero, naming every disagreement.
+accepted. READS (space-separated RCPT=REASON, may be empty) names the recipients whose bounce,
+as this MTA writes it, no longer carries the simulator's reply (an expiry report that only says
+the message expired): for them REASON is expected, and never a hard bounce. Exits non-zero,
+naming every disagreement.
 """
 
 import json
@@ -17,7 +20,8 @@ import urllib.request
 
 def main() -> None:
     lines = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
-    apis = dict(arg.split("=", 1) for arg in sys.argv[3:])
+    reads = dict(item.split("=", 1) for item in sys.argv[3].split())
+    apis = dict(arg.split("=", 1) for arg in sys.argv[4:])
     events = {
         name: json.load(urllib.request.urlopen(api + "/api/events"))
         for name, api in apis.items()
@@ -44,6 +48,8 @@ def main() -> None:
             wrong.append(f"{rcpt}: {len(decided)} decisions of rule {rule} in the log {seen}")
             continue
         expect = decided[0]["expect"]
+        if rcpt in reads:
+            expect = {"reason": reads.pop(rcpt), "hard": False}
         got = [line for line in lines if line.get("recipient") == rcpt]
         if len(got) != 1:
             wrong.append(f"{rcpt}: {len(got)} lines in the classifier's output")
@@ -76,6 +82,8 @@ def main() -> None:
         wrong.append(f"the two-recipient bounce reads {multi}, its Final-Recipient fields {listed}")
     if any(line.get("recipient") == "ok@rcpt.example" for line in lines):
         wrong.append("the accepted recipient ok@rcpt.example is reported")
+    if reads:
+        wrong.append(f"READS names recipients that are not cases: {sorted(reads)}")
     if wrong:
         sys.exit("; ".join(wrong))
 
