@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Parser, ValueEnum};
 use rayon::prelude::*;
 
-use output::{Line, Summary};
+use output::{Classified, Summary};
 
 /// Classify bounce emails: per recipient the reason, hard/soft, and what to do.
 #[derive(Debug, Parser)]
@@ -44,50 +44,27 @@ pub(crate) enum Format {
 
 /// Runs the command; `Ok(false)` when some input failed.
 pub(crate) fn run(args: &Args) -> io::Result<bool> {
-    let mut sources = Vec::new();
-    let mut ok = true;
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut summary = Summary::default();
-    let mut table_header = false;
-    let mut emit = |lines: Vec<Line>, out: &mut dyn Write| -> io::Result<()> {
-        for line in lines {
-            if line.is_error() {
-                ok = false;
-            }
-            if args.summary {
-                summary.add(&line);
-                continue;
-            }
-            match args.format {
-                Format::Json => writeln!(out, "{}", line.to_json())?,
-                Format::Table => {
-                    if !table_header {
-                        writeln!(out, "{}", output::table_header())?;
-                        table_header = true;
-                    }
-                    writeln!(out, "{}", line.to_table_row())?;
-                }
-            }
-        }
-        Ok(())
+    let mut out = Output {
+        args,
+        out: io::BufWriter::with_capacity(64 * 1024, stdout.lock()),
+        ok: true,
+        summary: Summary::default(),
+        table_header: false,
     };
+    let mut sources = Vec::new();
     for input in &args.inputs {
         if input == "-" {
             let mut buf = Vec::new();
             io::Read::read_to_end(&mut io::stdin().lock(), &mut buf)?;
-            emit(input::classify_bytes("-", &buf), &mut out)?;
+            input::classify_bytes("-".into(), &buf, |c| out.emit(&c))?;
         } else {
             match input::discover(&PathBuf::from(input)) {
                 Ok(found) => sources.extend(found),
-                Err(e) => emit(vec![Line::error(input, 0, &e.to_string())], &mut out)?,
+                Err(e) => out.emit(&Classified::error(input.into(), e.to_string()))?,
             }
         }
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(io::Error::other)?;
     let bar = (!args.no_progress && io::stderr().is_terminal() && sources.len() > 50).then(|| {
         let b = indicatif::ProgressBar::new(sources.len() as u64);
         b.set_style(
@@ -96,30 +73,101 @@ pub(crate) fn run(args: &Args) -> io::Result<bool> {
         );
         b
     });
-    // Parallel over files in chunks, printed in input order.
-    for chunk in sources.chunks(256) {
-        let results: Vec<Vec<Line>> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|p| {
-                    let r = input::classify_file(p);
-                    if let Some(b) = &bar {
-                        b.inc(1);
-                    }
-                    r
-                })
-                .collect()
-        });
-        for lines in results {
-            emit(lines, &mut out)?;
+    // `--threads 1` needs no pool; otherwise rayon picks the count (0: one per core).
+    let pool = match args.threads {
+        Some(1) => None,
+        n => Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.unwrap_or(0))
+                .build()
+                .map_err(io::Error::other)?,
+        )
+        .filter(|p| p.current_num_threads() > 1),
+    };
+    if let Some(pool) = pool {
+        // Parallel over files in chunks, printed in input order.
+        for chunk in sources.chunks(256) {
+            let results: Vec<Vec<Classified>> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map_init(input::Reader::default, |reader, p| {
+                        let mut found = Vec::new();
+                        let pushed = input::classify_file(p, reader, |c| {
+                            found.push(c);
+                            Ok::<_, std::convert::Infallible>(())
+                        });
+                        let Ok(()) = pushed;
+                        if let Some(b) = &bar {
+                            b.inc(1);
+                        }
+                        found
+                    })
+                    .collect()
+            });
+            for c in results.iter().flatten() {
+                out.emit(c)?;
+            }
+        }
+    } else {
+        // One thread: read, classify and write each file in turn on this thread, with one
+        // read buffer; no pool, no hand-over of results.
+        let mut reader = input::Reader::default();
+        for p in &sources {
+            input::classify_file(p, &mut reader, |c| out.emit(&c))?;
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
         }
     }
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if args.summary {
-        write!(out, "{}", summary)?;
+    out.finish()
+}
+
+/// Where the lines go: JSON lines, table rows or the summary's counts.
+struct Output<'a, W: Write> {
+    args: &'a Args,
+    out: W,
+    /// No input failed so far.
+    ok: bool,
+    summary: Summary,
+    table_header: bool,
+}
+
+impl<W: Write> Output<'_, W> {
+    /// Writes (or counts) the lines of one message.
+    fn emit(&mut self, c: &Classified<'_>) -> io::Result<()> {
+        c.for_each_line(|line| {
+            if line.is_error() {
+                self.ok = false;
+            }
+            if self.args.summary {
+                self.summary.add(line);
+                return Ok(());
+            }
+            match self.args.format {
+                Format::Json => {
+                    line.write_json(&mut self.out)?;
+                    self.out.write_all(b"\n")
+                }
+                Format::Table => {
+                    if !self.table_header {
+                        writeln!(self.out, "{}", output::table_header())?;
+                        self.table_header = true;
+                    }
+                    writeln!(self.out, "{}", line.to_table_row())
+                }
+            }
+        })
     }
-    out.flush()?;
-    Ok(ok)
+
+    /// Writes the summary if asked for and flushes; `Ok(false)` when some input failed.
+    fn finish(mut self) -> io::Result<bool> {
+        if self.args.summary {
+            write!(self.out, "{}", self.summary)?;
+        }
+        self.out.flush()?;
+        Ok(self.ok)
+    }
 }

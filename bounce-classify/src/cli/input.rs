@@ -1,10 +1,13 @@
-//! Finding messages: files, folders (recursively, sorted; Maildir `cur`/`new`), mbox files.
+//! Finding messages: files, folders (recursively, sorted; Maildir `cur`/`new`), mbox files;
+//! reading them into a reused buffer.
 
-use std::fs;
-use std::io;
+use std::borrow::Cow;
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-use super::output::Line;
+use super::output::Classified;
 
 /// Files under a path, in a stable (sorted) order. Hidden files and Maildir `tmp` are skipped.
 pub(crate) fn discover(path: &Path) -> io::Result<Vec<PathBuf>> {
@@ -15,26 +18,29 @@ pub(crate) fn discover(path: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![path.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let mut entries: Vec<(PathBuf, bool)> = fs::read_dir(&dir)?
-            .filter_map(Result::ok)
-            .filter(|e| {
-                e.file_name()
-                    .to_str()
-                    .is_some_and(|n| !n.starts_with('.') && n != "tmp")
-            })
-            .map(|e| {
-                // The entry's own type comes with the directory listing; only a symbolic link
-                // costs a `stat` to learn what it points to.
-                let is_dir = match e.file_type() {
-                    Ok(t) if !t.is_symlink() => t.is_dir(),
-                    _ => e.path().is_dir(),
-                };
-                (e.path(), is_dir)
-            })
-            .collect();
-        entries.sort();
+        let mut entries: Vec<(OsString, bool)> = Vec::new();
+        for e in fs::read_dir(&dir)?.filter_map(Result::ok) {
+            let name = e.file_name();
+            if name
+                .to_str()
+                .is_none_or(|n| n.starts_with('.') || n == "tmp")
+            {
+                continue;
+            }
+            // The entry's own type comes with the directory listing; only a symbolic link
+            // costs a `stat` to learn what it points to.
+            let is_dir = match e.file_type() {
+                Ok(t) if !t.is_symlink() => t.is_dir(),
+                _ => e.path().is_dir(),
+            };
+            entries.push((name, is_dir));
+        }
+        // Sorted by name: within one folder that is the order of the whole paths (a path
+        // compares component by component, and these differ only in the last one).
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let mut dirs = Vec::new();
-        for (p, is_dir) in entries {
+        for (name, is_dir) in entries {
+            let p = dir.join(name);
             if is_dir {
                 dirs.push(p);
             } else {
@@ -47,27 +53,65 @@ pub(crate) fn discover(path: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-/// Reads and classifies one file (a single message or an mbox).
-pub(crate) fn classify_file(path: &Path) -> Vec<Line> {
-    let source = path.to_string_lossy();
-    match fs::read(path) {
-        Ok(bytes) => classify_bytes(&source, &bytes),
-        Err(e) => vec![Line::error(&source, 0, &e.to_string())],
+/// Reads whole files into one buffer that is kept from file to file, so reading costs an
+/// `open`, two `read`s and a `close` per file and no allocation once the buffer has grown to
+/// the largest file (`fs::read` also asks for the size and allocates each time).
+#[derive(Default)]
+pub(crate) struct Reader {
+    buf: Vec<u8>,
+}
+
+impl Reader {
+    /// First size of the buffer; it doubles as larger files need.
+    const START: usize = 64 * 1024;
+
+    /// The bytes of the file at `path`, valid until the next read.
+    pub(crate) fn read(&mut self, path: &Path) -> io::Result<&[u8]> {
+        let mut file = File::open(path)?;
+        let mut len = 0;
+        loop {
+            if len == self.buf.len() {
+                let grown = (self.buf.len() * 2).max(Self::START);
+                self.buf.resize(grown, 0);
+            }
+            match file.read(&mut self.buf[len..]) {
+                Ok(0) => return Ok(&self.buf[..len]),
+                Ok(n) => len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
     }
 }
 
-/// Classifies the bytes of a single message or an mbox.
-pub(crate) fn classify_bytes(source: &str, bytes: &[u8]) -> Vec<Line> {
-    let messages = split_mbox(bytes);
-    let mut lines = Vec::new();
-    for (i, m) in messages.iter().enumerate() {
-        lines.extend(Line::from_outcome(
-            source,
+/// Reads and classifies one file (a single message or an mbox); a file that cannot be read
+/// gives one error.
+pub(crate) fn classify_file<'a, E>(
+    path: &'a Path,
+    reader: &mut Reader,
+    mut f: impl FnMut(Classified<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    let source = path.to_string_lossy();
+    match reader.read(path) {
+        Ok(bytes) => classify_bytes(source, bytes, &mut f),
+        Err(e) => f(Classified::error(source, e.to_string())),
+    }
+}
+
+/// Classifies the bytes of a single message or an mbox, message by message.
+pub(crate) fn classify_bytes<'a, E>(
+    source: Cow<'a, str>,
+    bytes: &[u8],
+    mut f: impl FnMut(Classified<'a>) -> Result<(), E>,
+) -> Result<(), E> {
+    for (i, m) in split_mbox(bytes).into_iter().enumerate() {
+        f(Classified::new(
+            source.clone(),
             i,
             bounce_classify::try_classify(m),
-        ));
+        ))?;
     }
-    lines
+    Ok(())
 }
 
 /// Splits an mbox at `From ` lines that follow a blank line (or start the file). A file that is
@@ -112,6 +156,41 @@ mod tests {
         assert_eq!(parts.len(), 2);
         assert!(parts[0].ends_with(b"From here on\n\n"));
         assert!(parts[1].starts_with(b"From c@d"));
+    }
+
+    /// Sizes around the buffer's first size and its doublings, large before small so that a
+    /// later file must not show an earlier one's tail; then a missing file.
+    #[test]
+    fn reader_gives_each_file_whole_through_one_buffer() {
+        let dir =
+            std::env::temp_dir().join(format!("bounce-classify-reader-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let start = Reader::START;
+        let sizes = [
+            0,
+            1,
+            start - 1,
+            start,
+            start + 1,
+            3 * start + 7,
+            2 * start,
+            5,
+            0,
+        ];
+        let mut reader = Reader::default();
+        for (i, size) in sizes.into_iter().enumerate() {
+            let want: Vec<u8> = (0..size).map(|k| (k * 31 + i) as u8).collect();
+            let path = dir.join(format!("{i}"));
+            fs::write(&path, &want).unwrap();
+            assert!(
+                reader.read(&path).unwrap() == want,
+                "file {i} of {size} bytes"
+            );
+        }
+        let err = reader.read(&dir.join("missing")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -1,92 +1,136 @@
 //! Output lines: JSON per the output contract, table rows, and the summary.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::{self, Write};
 
 use bounce_classify::{Command, Decision, Error, Outcome, Reason, RecipientReport, SesBounce};
 use serde::Serialize;
-use serde_json::json;
 
-/// One output line.
-pub(crate) enum Line {
-    Recipient {
-        source: String,
-        message: usize,
-        index: usize,
-        report: Box<RecipientReport>,
-    },
-    NotBounce {
-        source: String,
-        message: usize,
-    },
-    Error {
-        source: String,
-        message: usize,
-        error: String,
-    },
+/// What one message came to: a bounce's report, "not a bounce", or why it could not be read.
+/// The output lines are views into it ([`Classified::for_each_line`]), so a recipient's report
+/// is written where it lies, not moved or copied into a line of its own.
+pub(crate) struct Classified<'a> {
+    source: Cow<'a, str>,
+    message: usize,
+    result: Result<Outcome, String>,
 }
 
-impl Line {
-    pub(crate) fn error(source: &str, message: usize, error: &str) -> Line {
-        Line::Error {
-            source: source.to_string(),
+impl<'a> Classified<'a> {
+    /// Message number `message` (0 for a file that is not an mbox) of `source`, classified.
+    pub(crate) fn new(
+        source: Cow<'a, str>,
+        message: usize,
+        result: Result<Outcome, Error>,
+    ) -> Self {
+        Classified {
+            source,
             message,
-            error: error.to_string(),
+            result: result.map_err(|e| e.to_string()),
         }
     }
 
+    /// An input that could not be read (`message` 0).
+    pub(crate) fn error(source: Cow<'a, str>, error: String) -> Self {
+        Classified {
+            source,
+            message: 0,
+            result: Err(error),
+        }
+    }
+
+    /// Calls `f` with each output line, in order: one per recipient of a bounce, else one.
+    pub(crate) fn for_each_line(
+        &self,
+        mut f: impl FnMut(&Line<'_>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let (source, message) = (&*self.source, self.message);
+        match &self.result {
+            Ok(Outcome::Bounce(report)) => {
+                for (i, report) in report.recipients.iter().enumerate() {
+                    f(&Line::Recipient {
+                        source,
+                        message,
+                        index: i + 1,
+                        report,
+                    })?;
+                }
+                Ok(())
+            }
+            Ok(Outcome::NotBounce) => f(&Line::NotBounce { source, message }),
+            Err(error) => f(&Line::Error {
+                source,
+                message,
+                error,
+            }),
+        }
+    }
+}
+
+/// One output line, borrowed from its [`Classified`] message.
+pub(crate) enum Line<'a> {
+    Recipient {
+        source: &'a str,
+        message: usize,
+        index: usize,
+        report: &'a RecipientReport,
+    },
+    NotBounce {
+        source: &'a str,
+        message: usize,
+    },
+    Error {
+        source: &'a str,
+        message: usize,
+        error: &'a str,
+    },
+}
+
+impl Line<'_> {
     pub(crate) fn is_error(&self) -> bool {
         matches!(self, Line::Error { .. })
     }
 
-    pub(crate) fn from_outcome(
-        source: &str,
-        message: usize,
-        r: Result<Outcome, Error>,
-    ) -> Vec<Line> {
-        match r {
-            Ok(Outcome::Bounce(report)) => report
-                .recipients
-                .into_iter()
-                .enumerate()
-                .map(|(i, rr)| Line::Recipient {
-                    source: source.to_string(),
-                    message,
-                    index: i + 1,
-                    report: Box::new(rr),
-                })
-                .collect(),
-            Ok(Outcome::NotBounce) => vec![Line::NotBounce {
-                source: source.to_string(),
-                message,
-            }],
-            Err(e) => vec![Line::error(source, message, &e.to_string())],
-        }
-    }
-
-    pub(crate) fn to_json(&self) -> String {
-        let v = match self {
+    /// Writes the line's JSON object (no line end). Keys are in sorted order, the order a
+    /// `serde_json::Map` writes them in, as they always were.
+    pub(crate) fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        match *self {
             Line::Recipient {
                 source,
                 message,
                 index,
                 report,
-            } => {
-                return serde_json::to_string(&RecipientJson::new(
-                    source, *message, *index, report,
-                ))
-                .unwrap_or_default();
-            }
-            Line::NotBounce { source, message } => {
-                json!({"source": source, "message": message, "kind": "not-bounce"})
-            }
+            } => serde_json::to_writer(out, &RecipientJson::new(source, message, index, report)),
+            Line::NotBounce { source, message } => serde_json::to_writer(
+                out,
+                &NotBounceJson {
+                    kind: "not-bounce",
+                    message,
+                    source,
+                },
+            ),
             Line::Error {
                 source,
                 message,
                 error,
-            } => json!({"source": source, "message": message, "error": error}),
-        };
-        v.to_string()
+            } => serde_json::to_writer(
+                out,
+                &ErrorJson {
+                    error,
+                    message,
+                    source,
+                },
+            ),
+        }
+        .map_err(io::Error::from)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn to_json(&self) -> String {
+        let mut v = Vec::new();
+        self.write_json(&mut v).expect("writing to a Vec");
+        String::from_utf8(v).expect("serde_json writes UTF-8")
     }
 
     pub(crate) fn to_table_row(&self) -> String {
@@ -168,6 +212,22 @@ struct SesJson<'a> {
     subtype: &'a str,
     #[serde(rename = "type")]
     bounce_type: &'a str,
+}
+
+/// A "not a bounce" line, keys in sorted order.
+#[derive(Serialize)]
+struct NotBounceJson<'a> {
+    kind: &'static str,
+    message: usize,
+    source: &'a str,
+}
+
+/// An error line, keys in sorted order.
+#[derive(Serialize)]
+struct ErrorJson<'a> {
+    error: &'a str,
+    message: usize,
+    source: &'a str,
 }
 
 impl<'a> RecipientJson<'a> {
@@ -315,7 +375,7 @@ impl fmt::Display for Summary {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::{Map, Value};
+    use serde_json::{Map, Value, json};
 
     use super::*;
 
@@ -350,13 +410,75 @@ Final-Recipient: rfc822; b@example.com\nAction: delivered\nStatus: 2.0.0\n",
             };
             for (i, r) in report.recipients.iter().enumerate() {
                 let line = Line::Recipient {
-                    source: "dir/\"a\".eml".into(),
+                    source: "dir/\"a\".eml",
                     message: 3,
                     index: i + 1,
-                    report: Box::new(r.clone()),
+                    report: r,
                 };
                 assert_eq!(line.to_json(), via_map("dir/\"a\".eml", 3, i + 1, r));
             }
         }
+    }
+
+    /// The other two lines as `json!` maps wrote them before they had structs of their own,
+    /// and each message's lines in order.
+    #[test]
+    fn other_lines_keep_the_map_form() {
+        let source = "dir/\"b\"\\é.eml";
+        let cases = [
+            (
+                Classified::new(source.into(), 2, Ok(Outcome::NotBounce)),
+                json!({"source": source, "message": 2, "kind": "not-bounce"}),
+            ),
+            (
+                Classified::new(source.into(), 0, Err(Error::NotAMessage)),
+                json!({"source": source, "message": 0, "error": Error::NotAMessage.to_string()}),
+            ),
+            (
+                Classified::error(
+                    source.into(),
+                    "No such file or directory (os error 2)".into(),
+                ),
+                json!({"source": source, "message": 0, "error": "No such file or directory (os error 2)"}),
+            ),
+        ];
+        for (classified, want) in cases {
+            let mut lines = Vec::new();
+            classified
+                .for_each_line(|l| {
+                    lines.push((l.to_json(), l.is_error()));
+                    Ok(())
+                })
+                .unwrap();
+            let is_error = want.get("error").is_some();
+            assert_eq!(lines, [(want.to_string(), is_error)]);
+        }
+    }
+
+    #[test]
+    fn a_bounce_gives_one_line_per_recipient_in_order() {
+        let raw = b"From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail\n\
+Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\n\
+Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n\
+Final-Recipient: rfc822; one@example.com\nAction: failed\nStatus: 5.1.1\n\n\
+Final-Recipient: rfc822; two@example.com\nAction: failed\nStatus: 5.2.2\n--b--\n";
+        let classified = Classified::new("x".into(), 0, bounce_classify::try_classify(raw));
+        let mut seen = Vec::new();
+        classified
+            .for_each_line(|l| {
+                let Line::Recipient { index, report, .. } = l else {
+                    panic!("a recipient line: {}", l.to_json());
+                };
+                seen.push((*index, report.recipient.clone()));
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(
+            seen,
+            [
+                (1, "one@example.com".to_string()),
+                (2, "two@example.com".to_string())
+            ]
+        );
     }
 }
