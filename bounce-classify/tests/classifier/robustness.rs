@@ -120,6 +120,6 @@ Content-Type: message/rfc822\n\nFrom: s@example.org\nSubject: big\n\n"
 /// debug assertions in tests too (root Cargo.toml), so this must not panic.
 #[test]
 fn mail_parsers_debug_assertion_input_does_not_panic() {
-    let input = include_bytes!("../../fuzz/seeds/classify/mail-parser-debug-assert");
+    let input = include_bytes!("../../../fuzz/seeds/classify/mail-parser-debug-assert");
     assert_eq!(classify(input), classify(input));
 }
