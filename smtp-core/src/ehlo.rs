@@ -36,6 +36,7 @@ use std::fmt;
 use crate::reply::fast::{self, Framed};
 use crate::reply::parse::LineCursor;
 use crate::reply::{BuildError, Reply, ReplyBuilder, ReplyCode, ReplyConfig, ReplyError};
+use crate::syntax::eq_folded;
 
 #[cfg(test)]
 mod tests;
@@ -153,7 +154,7 @@ impl<'a> Capability<'a> {
         let (keyword, params) = split_at_space(line);
         if params.is_none() {
             let kw = keyword.as_bytes();
-            let is = |name: &[u8]| is_keyword(kw, name);
+            let is = |name: &[u8]| eq_folded(kw, name);
             let first = kw.first().map_or(0, u8::to_ascii_uppercase);
             let bare = match (kw.len(), first) {
                 (8, b'8') if is(b"8BITMIME") => Some(Capability::EightBitMime),
@@ -171,7 +172,7 @@ impl<'a> Capability<'a> {
                 return capability;
             }
         } else if let Some(p) = params
-            && is_keyword(keyword.as_bytes(), b"SIZE")
+            && eq_folded(keyword.as_bytes(), b"SIZE")
             && let Some(n) = short_number(p)
         {
             // `SIZE limit`, offered by nearly every server: its number read without the
@@ -222,7 +223,7 @@ impl<'a> Capability<'a> {
             })
         };
         let kw = keyword.as_bytes();
-        let is = |name: &[u8]| is_keyword(kw, name);
+        let is = |name: &[u8]| eq_folded(kw, name);
         // By length and first letter, then the whole keyword without regard to case.
         let Some(first) = kw.first().map(u8::to_ascii_uppercase) else {
             return other();
@@ -664,52 +665,6 @@ fn short_number(text: &str) -> Option<u64> {
         let digit = b.wrapping_sub(b'0');
         (digit <= 9).then(|| n * 10 + u64::from(digit))
     })
-}
-
-/// Whether `keyword` is `name` (upper-case letters, digits and `-`) without regard to case.
-///
-/// Compared a word at a time, two or three words that overlap: `(keyword ^ name) & mask` is
-/// zero when every byte is equal, but for bit 5 (the case bit) of the bytes where `name` has a
-/// letter. That is exact for any byte: only the other case of the same letter differs from a
-/// letter in bit 5 alone. `name` is a constant, so its words and masks are folded at compile
-/// time.
-#[inline(always)]
-fn is_keyword(keyword: &[u8], name: &[u8]) -> bool {
-    let n = name.len();
-    debug_assert!(
-        name.iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-' || *b == b'=')
-    );
-    if keyword.len() != n {
-        return false;
-    }
-    #[inline(always)]
-    fn w8(s: &[u8], i: usize) -> u64 {
-        s[i..]
-            .first_chunk::<8>()
-            .map_or(0, |c| u64::from_le_bytes(*c))
-    }
-    #[inline(always)]
-    fn w4(s: &[u8], i: usize) -> u64 {
-        s[i..]
-            .first_chunk::<4>()
-            .map_or(0, |c| u64::from(u32::from_le_bytes(*c)))
-    }
-    // Bit 6 marks the letters among the name's bytes (digits, `-` and `=` lack it).
-    let same = |k: u64, m: u64| (k ^ m) & !((m & 0x4040_4040_4040_4040) >> 1) == 0;
-    match n {
-        17..=24 => {
-            same(w8(keyword, 0), w8(name, 0))
-                && same(w8(keyword, 8), w8(name, 8))
-                && same(w8(keyword, n - 8), w8(name, n - 8))
-        }
-        8..=16 => same(w8(keyword, 0), w8(name, 0)) && same(w8(keyword, n - 8), w8(name, n - 8)),
-        4..=7 => same(w4(keyword, 0), w4(name, 0)) && same(w4(keyword, n - 4), w4(name, n - 4)),
-        _ => keyword
-            .iter()
-            .zip(name)
-            .all(|(k, m)| k.to_ascii_uppercase() == *m),
-    }
 }
 
 /// `Domain [ SP ehlo-greet ]`. The domain is often long (40 bytes and more): memchr finds the

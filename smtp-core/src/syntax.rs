@@ -159,13 +159,21 @@ pub(crate) fn is_ascii(bytes: &[u8]) -> bool {
     (high | tail_high) & 0x8080_8080_8080_8080 == 0
 }
 
-/// Case-insensitive equality of a token with a name made of letters, digits and `-`, for a
-/// token that holds no control byte (every token of the parameter grammar): compares words
-/// with bit 5 of every byte set, which folds the two cases of a letter together and, on those
-/// bytes, nothing else.
+/// Whether `token` is `name` (a constant of letters, digits, `-` and `=`) without regard to
+/// case.
+///
+/// Compared a word at a time, two or three words that overlap: `(token ^ name) & mask` is zero
+/// when every byte is equal, but for bit 5 (the case bit) of the bytes where `name` has a
+/// letter. That is exact for any byte of `token`: only the other case of the same letter
+/// differs from a letter in bit 5 alone. `name` is a constant, so its words and masks are folded
+/// at compile time.
 #[inline(always)]
 pub(crate) fn eq_folded(token: &[u8], name: &[u8]) -> bool {
     let n = name.len();
+    debug_assert!(
+        name.iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'=')
+    );
     if token.len() != n {
         return false;
     }
@@ -174,19 +182,23 @@ pub(crate) fn eq_folded(token: &[u8], name: &[u8]) -> bool {
         s[i..]
             .first_chunk::<8>()
             .map_or(0, |c| u64::from_le_bytes(*c))
-            | 0x2020_2020_2020_2020
     }
     #[inline(always)]
-    fn w4(s: &[u8], i: usize) -> u32 {
+    fn w4(s: &[u8], i: usize) -> u64 {
         s[i..]
             .first_chunk::<4>()
-            .map_or(0, |c| u32::from_le_bytes(*c))
-            | 0x2020_2020
+            .map_or(0, |c| u64::from(u32::from_le_bytes(*c)))
     }
+    // Bit 6 marks the letters among the name's bytes (digits, `-` and `=` lack it).
+    let same = |t: u64, m: u64| (t ^ m) & !((m & 0x4040_4040_4040_4040) >> 1) == 0;
     match n {
-        // Two words that overlap in the middle cover every byte.
-        8..=16 => w8(token, 0) == w8(name, 0) && w8(token, n - 8) == w8(name, n - 8),
-        4..=7 => w4(token, 0) == w4(name, 0) && w4(token, n - 4) == w4(name, n - 4),
+        17..=24 => {
+            same(w8(token, 0), w8(name, 0))
+                && same(w8(token, 8), w8(name, 8))
+                && same(w8(token, n - 8), w8(name, n - 8))
+        }
+        8..=16 => same(w8(token, 0), w8(name, 0)) && same(w8(token, n - 8), w8(name, n - 8)),
+        4..=7 => same(w4(token, 0), w4(name, 0)) && same(w4(token, n - 4), w4(name, n - 4)),
         _ => token.eq_ignore_ascii_case(name),
     }
 }
@@ -346,6 +358,69 @@ mod tests {
     /// The definition `span` must agree with.
     fn naive(input: &[u8], class: &[bool; 256]) -> usize {
         input.iter().take_while(|&&b| class[b as usize]).count()
+    }
+
+    #[test]
+    fn folded_compare_is_exact() {
+        // Every EHLO keyword and parameter name, against tokens that differ from it in one byte by each single bit
+        // (the case bit of a letter is the only change that keeps it equal), in length, or in case.
+        let names: [&[u8]; 29] = [
+            b"8BITMIME",
+            b"AUTH",
+            b"AUTH=",
+            b"BINARYMIME",
+            b"CHUNKING",
+            b"DELIVERBY",
+            b"DSN",
+            b"ENHANCEDSTATUSCODES",
+            b"ETRN",
+            b"EXPN",
+            b"FUTURERELEASE",
+            b"HELP",
+            b"MT-PRIORITY",
+            b"PIPELINING",
+            b"REQUIRETLS",
+            b"SIZE",
+            b"SMTPUTF8",
+            b"STARTTLS",
+            b"VRFY",
+            b"XCLIENT",
+            b"XFORWARD",
+            b"X-EXPS",
+            b"utf-8",
+            b"rfc822",
+            b"NEVER",
+            b"SUCCESS",
+            b"FAILURE",
+            b"DELAY",
+            b"MT-PRIORITY-X",
+        ];
+        let naive = |k: &[u8], n: &[u8]| k.eq_ignore_ascii_case(n);
+        for name in names {
+            let mut tokens = vec![
+                name.to_vec(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+                name[1..].to_vec(),
+            ];
+            tokens.push([name, b"S"].concat());
+            for i in 0..name.len() {
+                for bit in 0..8 {
+                    let mut t = name.to_vec();
+                    t[i] ^= 1 << bit;
+                    tokens.push(t);
+                }
+            }
+            for t in &tokens {
+                assert_eq!(
+                    super::eq_folded(t, name),
+                    naive(t, name),
+                    "{:?} {:?}",
+                    String::from_utf8_lossy(t),
+                    String::from_utf8_lossy(name)
+                );
+            }
+        }
     }
 
     #[test]
