@@ -130,6 +130,30 @@ mod tests {
     use super::*;
     use crate::reason::fold;
 
+    /// Each marker of each provider's table, alone in a reply that says nothing else, decides
+    /// through that provider's rule, with the reason its table gives.
+    #[test]
+    fn every_marker_decides() {
+        type Rule = fn(&str, &Evidence<'_>) -> Hit;
+        let tables: [(&str, &[(&str, Reason)], Rule); 5] = [
+            ("gateways", gateways::MARKERS, gateways::classify),
+            ("google", google::MARKERS, google::classify),
+            ("yahoo", yahoo::MARKERS, yahoo::classify),
+            ("microsoft", microsoft::MARKERS, microsoft::classify),
+            ("isps", isps::MARKERS, isps::classify),
+        ];
+        for (provider, table, classify) in tables {
+            for (marker, reason) in table {
+                let text = fold(&format!("550 5.0.0 Some words {marker} more words"));
+                assert_eq!(
+                    classify(&text, &Evidence::default()),
+                    Some((*reason, *marker)),
+                    "{provider}: {marker}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn first_marker_keeps_the_table_order() {
         const TABLE: &[(&str, Reason)] = &[
