@@ -134,8 +134,9 @@ mod tests {
     /// through that provider's rule, with the reason its table gives.
     #[test]
     fn every_marker_decides() {
+        type Table = &'static [(&'static str, Reason)];
         type Rule = fn(&str, &Evidence<'_>) -> Hit;
-        let tables: [(&str, &[(&str, Reason)], Rule); 5] = [
+        let tables: [(&str, Table, Rule); 5] = [
             ("gateways", gateways::MARKERS, gateways::classify),
             ("google", google::MARKERS, google::classify),
             ("yahoo", yahoo::MARKERS, yahoo::classify),
