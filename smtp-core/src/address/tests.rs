@@ -1,3 +1,4 @@
+use super::grammar::*;
 use super::*;
 
 #[test]
