@@ -50,6 +50,12 @@
 //!       servers send 5.1.1 for rate limits;
 //!    5. `fallback`: `Action: delayed` → expired; refused at `MAIL` → rejected; at connect or
 //!       `HELO` → blocked; otherwise onhold (permanent) or undefined.
+//!
+//!    A reply that names other recipients of the same report and not this one was about them
+//!    (nullmailer reports the first refused recipient's reply for every recipient): a mailbox
+//!    reason it gives (user unknown, mailbox full, suspended, moved; an unknown host of another
+//!    domain) becomes `onhold` for this one (rule `reply-about-another-recipient`), not a hard
+//!    bounce. Any other reason stands: it was about the whole transaction.
 //! 4. **Decision** ([`decision::decide`]): the taxonomy's table from reason to what the sender
 //!    should do and the Amazon SES bounce type/subtype.
 //!
@@ -116,10 +122,18 @@ pub fn try_classify(input: &[u8]) -> Result<Outcome, Error> {
         return Ok(Outcome::NotBounce);
     };
     let (format, reporting_mta) = (decoded.format, decoded.reporting_mta);
+    let about_others: Vec<bool> = decoded
+        .recipients
+        .iter()
+        .map(|f| reply_names_only_others(f, &decoded.recipients))
+        .collect();
     let recipients = decoded
         .recipients
         .into_iter()
-        .map(|f| recipient_report(f, format, reporting_mta.as_deref()))
+        .zip(about_others)
+        .map(|(f, about_others)| {
+            recipient_report(f, format, reporting_mta.as_deref(), about_others)
+        })
         .collect();
     Ok(Outcome::Bounce(Report {
         decoded_by: format.to_string(),
@@ -127,8 +141,51 @@ pub fn try_classify(input: &[u8]) -> Result<Outcome, Error> {
     }))
 }
 
-/// The report for one recipient; `f`'s strings move into it.
-fn recipient_report(f: Found, format: &str, reporting_mta: Option<&str>) -> RecipientReport {
+/// Whether `f`'s reply names other recipients of the same report and not `f` itself: then it
+/// was the answer about one of them. nullmailer, refused one recipient, gives up the whole
+/// message and reports that one reply for every recipient.
+fn reply_names_only_others(f: &Found, all: &[Found]) -> bool {
+    if all.len() < 2 {
+        return false;
+    }
+    let is_self = |a: &str| {
+        a.eq_ignore_ascii_case(&f.recipient)
+            || f.original_recipient
+                .as_deref()
+                .is_some_and(|o| a.eq_ignore_ascii_case(o))
+    };
+    let named = scan::addresses(&f.diagnostic);
+    !named.iter().any(|n| is_self(n.addr))
+        && named.iter().any(|n| {
+            all.iter()
+                .any(|other| other.recipient.eq_ignore_ascii_case(n.addr))
+        })
+}
+
+/// What a reply about another recipient cannot say of this one: that its mailbox (or its
+/// domain, when that is another) is bad. Any other reason (the client's IP, the content, the
+/// rate) was about the whole transaction and stands.
+fn is_about_the_mailbox(reason: Reason, f: &Found) -> bool {
+    match reason {
+        Reason::UserUnknown | Reason::MailboxFull | Reason::Suspend | Reason::HasMoved => true,
+        Reason::HostUnknown => {
+            let domain = |a: &str| a.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase());
+            scan::addresses(&f.diagnostic)
+                .iter()
+                .all(|n| domain(n.addr) != domain(&f.recipient))
+        }
+        _ => false,
+    }
+}
+
+/// The report for one recipient; `f`'s strings move into it. `about_others`: its reply names
+/// other recipients of the report and not this one.
+fn recipient_report(
+    f: Found,
+    format: &str,
+    reporting_mta: Option<&str>,
+    about_others: bool,
+) -> RecipientReport {
     let status: Option<EnhancedStatus> = f
         .status
         .as_deref()
@@ -147,7 +204,14 @@ fn recipient_report(f: Found, format: &str, reporting_mta: Option<&str>) -> Reci
         markers: None,
         phrase: None,
     };
-    let verdict = decide(&ev);
+    let mut verdict = decide(&ev);
+    if about_others && is_about_the_mailbox(verdict.reason, &f) {
+        verdict = reason::Verdict {
+            reason: Reason::OnHold,
+            rule: "reply-about-another-recipient",
+            matched: None,
+        };
+    }
     let permanent = match (status, f.reply_code) {
         (Some(s), _) if s.class != StatusClass::Success => s.class == StatusClass::Permanent,
         (_, Some(c)) => c >= 500,

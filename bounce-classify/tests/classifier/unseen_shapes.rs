@@ -221,6 +221,82 @@ Status: 5.1.2
             ("rose@remote.test", Reason::HostUnknown),
         ],
     ),
+    (
+        // nullmailer gives up the whole message when one recipient is refused and reports that
+        // recipient's reply for every one of them: the reply names someone else, so it says
+        // nothing of the others' mailboxes (not a hard bounce for them).
+        "one reply for every recipient",
+        r#"From: Message Delivery Subsystem <MAILER-DAEMON@app-vm>
+To: <billing@shop.test>
+Subject: Returned mail: Could not send message
+Content-Type: multipart/report; report-type=delivery-status; boundary="r"
+
+--r
+Content-Type: text/plain; charset=us-ascii
+
+This is the mail delivery system of app-vm. Your message was not delivered to:
+
+	<gone@remote.test>
+	<anna@remote.test>
+	<ben@remote.test>
+
+--r
+Content-Type: message/delivery-status
+
+Reporting-MTA: x-local-hostname; app-vm
+
+Final-Recipient: rfc822; gone@remote.test
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: SMTP; 550 5.1.1 <gone@remote.test>: Recipient address rejected: User unknown
+
+Final-Recipient: rfc822; anna@remote.test
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: SMTP; 550 5.1.1 <gone@remote.test>: Recipient address rejected: User unknown
+
+Final-Recipient: rfc822; ben@remote.test
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: SMTP; 550 5.1.1 <gone@remote.test>: Recipient address rejected: User unknown
+--r--
+"#,
+        &[
+            ("gone@remote.test", Reason::UserUnknown),
+            ("anna@remote.test", Reason::OnHold),
+            ("ben@remote.test", Reason::OnHold),
+        ],
+    ),
+    (
+        // The same layout with a refusal of the client: it was about the transaction, and
+        // stands for every recipient.
+        "one client refusal for every recipient",
+        r#"From: Message Delivery Subsystem <MAILER-DAEMON@app-vm>
+To: <billing@shop.test>
+Subject: Returned mail: Could not send message
+Content-Type: multipart/report; report-type=delivery-status; boundary="r"
+
+--r
+Content-Type: message/delivery-status
+
+Reporting-MTA: x-local-hostname; app-vm
+
+Final-Recipient: rfc822; carl@remote.test
+Action: failed
+Status: 5.7.1
+Diagnostic-Code: SMTP; 554 5.7.1 <carl@remote.test>: Relay access denied
+
+Final-Recipient: rfc822; dora@remote.test
+Action: failed
+Status: 5.7.1
+Diagnostic-Code: SMTP; 554 5.7.1 <carl@remote.test>: Relay access denied
+--r--
+"#,
+        &[
+            ("carl@remote.test", Reason::NoRelaying),
+            ("dora@remote.test", Reason::NoRelaying),
+        ],
+    ),
 ];
 
 #[test]
