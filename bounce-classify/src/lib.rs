@@ -35,7 +35,9 @@
 //!    plain-text catch-all. Each returns the recipients in the order the bounce lists them with
 //!    their raw facts: status, reply code, action, diagnostic and its type, remote MTA, SMTP step.
 //! 3. **Reason** (`src/reason/`), the evidence order, strongest first; the first step that gives
-//!    an answer decides, and [`RecipientReport::rule`] names it:
+//!    an answer decides, and [`RecipientReport::rule`] names it. Addresses in the text, and the
+//!    recipient's domain standing alone, are masked before the text is read: they are names, and
+//!    a phrase inside them (`virus@…`, `…@throttle.example`) decides nothing.
 //!    1. `format`: what the format itself establishes (a complaint is `feedback`, an auto-reply
 //!       `vacation`, `Action: delivered` `delivered`, an SES suppression `suppressed`);
 //!    2. `provider`: a provider's own codes in the text (Gmail's help-page keys, Yahoo's
@@ -203,6 +205,7 @@ fn recipient_report(
         gateway: f.gateway,
         markers: None,
         phrase: None,
+        recipient: Some(&f.recipient),
     };
     let mut verdict = decide(&ev);
     if about_others && is_about_the_mailbox(verdict.reason, &f) {

@@ -140,6 +140,9 @@ pub(crate) struct Evidence<'a> {
     pub(crate) markers: Option<&'a [&'static str]>,
     /// The text step's first phrase in the text, when the same pass found it; `None` elsewhere.
     pub(crate) phrase: Option<Option<(Reason, &'static str)>>,
+    /// The recipient the text is about, when known: its domain standing alone in the text is
+    /// masked like an address (see [`text::mask_addresses`]).
+    pub(crate) recipient: Option<&'a str>,
 }
 
 /// The reason and the name of the rule that gave it.
@@ -170,7 +173,8 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Verdict {
             matched: None,
         };
     }
-    let folded = text::fold(ev.text);
+    let mut folded = text::fold(ev.text);
+    text::mask_addresses(&mut folded, ev.recipient);
     // One pass over the text finds the phrase the text step reads and the provider markers.
     let mut markers = Vec::new();
     let phrase = text::scan(&folded, Some(&mut markers));
@@ -193,3 +197,44 @@ pub(crate) fn decide(ev: &Evidence<'_>) -> Verdict {
 
 #[cfg(test)]
 pub(crate) use text::fold;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words inside addresses and the recipient's domain decide nothing; the words around them
+    /// do.
+    #[test]
+    fn names_in_the_text_decide_nothing() {
+        let cases = [
+            (
+                "550 5.1.1 <virus@example.com>: Recipient address rejected: User unknown",
+                None,
+                Reason::UserUnknown,
+            ),
+            (
+                "550 5.1.1 <timeout@example.com>: Recipient address rejected: User unknown",
+                None,
+                Reason::UserUnknown,
+            ),
+            (
+                "t5@throttle.example all hosts for 'throttle.example' have been failing for a long time (and retry time not reached)",
+                Some("t5@throttle.example"),
+                Reason::Expired,
+            ),
+            (
+                "t3@throttle.example host 127.0.0.1 [127.0.0.1] retry timeout exceeded",
+                Some("t3@throttle.example"),
+                Reason::Expired,
+            ),
+        ];
+        for (text, recipient, want) in cases {
+            let ev = Evidence {
+                text,
+                recipient,
+                ..Evidence::default()
+            };
+            assert_eq!(decide(&ev).reason, want, "{text}");
+        }
+    }
+}

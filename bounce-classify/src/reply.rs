@@ -58,6 +58,7 @@ pub fn classify_reply(
             gateway: None,
             markers: None,
             phrase: None,
+            recipient: None,
         };
         let v = decide(&ev);
         (v.reason, v.describe())

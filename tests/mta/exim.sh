@@ -35,13 +35,15 @@ local:
   transport = maildir
 outbound:
   driver = manualroute
-  route_list = rcpt.example 127.0.0.1::$refusing_smtp ; * 127.0.0.1::$reporting_smtp
+  route_list = rcpt.example 127.0.0.1::$refusing_smtp ; \
+    throttle.example 127.0.0.1::$throttled_smtp ; * 127.0.0.1::$reporting_smtp
   self = send
   transport = remote_smtp
 begin transports
 remote_smtp:
   driver = smtp
   hosts_avoid_tls = *
+  connect_timeout = 2s
   allow_localhost
 maildir:
   driver = appendfile

@@ -24,7 +24,8 @@ SH
   chmod 755 "$sm/deliver"
   printf 'hosts files\naliases files\n' >"$sm/service.switch"
   printf 'postmaster: root\nMAILER-DAEMON: postmaster\n' >"$sm/aliases"
-  printf 'rcpt.example\tesmtp:[127.0.0.1]\n' >"$sm/mailertable"
+  printf 'rcpt.example\tesmtp:[127.0.0.1]\nthrottle.example\tsmtp:[127.0.0.1]\n' \
+    >"$sm/mailertable"
   cat >"$sm/sendmail.mc" <<MC
 divert(0)dnl
 OSTYPE(\`bsd4.4')dnl
@@ -44,6 +45,8 @@ define(\`confDONT_BLAME_SENDMAIL', \`GroupWritableDirPathSafe,MapInUnsafeDirPath
 define(\`LOCAL_MAILER_PATH', \`$sm/deliver')dnl
 define(\`LOCAL_MAILER_ARGS', \`deliver $dir/mail/inbox \$u')dnl
 define(\`ESMTP_MAILER_ARGS', \`TCP \$h $refusing_smtp')dnl
+define(\`SMTP_MAILER_ARGS', \`TCP \$h $throttled_smtp')dnl
+define(\`confTO_CONNECT', \`2s')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $reporting_smtp')dnl
 define(\`SMART_HOST', \`relay:[127.0.0.1]')dnl
 FEATURE(\`nocanonify')dnl

@@ -14,6 +14,7 @@
 mod broad;
 mod delivery;
 mod fold;
+mod mask;
 mod matcher;
 mod narrow;
 mod sending;
@@ -22,6 +23,7 @@ use super::{Evidence, Reason, Verdict};
 use crate::report::Command;
 
 pub(crate) use fold::fold;
+pub(crate) use mask::mask_addresses;
 #[cfg(test)]
 pub(crate) use matcher::has;
 pub(crate) use matcher::{first_match, scan};

@@ -113,6 +113,8 @@ pub(super) const RULES: &[Rule] = &[
         &[
             "retry timeout exceeded",
             "retry time exceeded",
+            // Exim, past its retry limit for every host of the domain.
+            "have been failing for a long time",
             "message expired",
             "delivery time expired",
             "aborted after",
